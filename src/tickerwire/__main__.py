@@ -1,0 +1,3 @@
+from tickerwire.cli import main
+
+main()

@@ -1,0 +1,166 @@
+"""Settings: one typed table, from TICKERWIRE_* environment variables and an optional TOML file.
+
+Precedence, highest first: keyword arguments (tests, the CLI), environment variables, the
+TOML file named by ``TICKERWIRE_CONFIG`` (or ``tickerwire.toml`` in the user's config
+folder), then the defaults below. Nested tables use ``__`` in variable names, e.g.
+``TICKERWIRE_FETCH__CONNECT_TIMEOUT=3``; lists and tables can be given as JSON, e.g.
+``TICKERWIRE_RIBBON='["SPX","BTCUSD"]'``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from tickerwire.instruments import Instrument, Registry
+
+APP_NAME = "tickerwire"
+MiB = 1024 * 1024
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "tickerwire.toml"
+
+
+class FetchSettings(BaseModel):
+    """Limits of the one outbound HTTP fetcher (see ../shared/SECURITY.md for why each)."""
+
+    user_agent: str = "Tickerwire/0.1 (+https://github.com/tickerwire/tickerwire; self-hosted)"
+    connect_timeout: float = Field(default=5.0, gt=0)
+    read_timeout: float = Field(default=10.0, gt=0)
+    deadline: float = Field(default=30.0, gt=0, description="whole-request limit, seconds")
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    per_host_concurrency: int = Field(default=2, ge=1)
+    allowed_schemes: list[str] = Field(default_factory=lambda: ["http", "https"])
+    allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="admin allowlist: host names, IPs or CIDRs that may be private, any port",
+    )
+    feed_max_bytes: int = 10 * MiB
+    page_max_bytes: int = 10 * MiB
+    image_max_bytes: int = 10 * MiB
+    provider_max_bytes: int = 5 * MiB
+    opml_max_bytes: int = 5 * MiB
+
+
+class ProviderSettings(BaseModel):
+    """Where each market-data provider lives and in which order they are tried."""
+
+    order: list[str] = Field(
+        default_factory=lambda: ["yahoo", "stooq", "coingecko"],
+        description="failover order; an instrument uses the providers that know its symbol",
+    )
+    yahoo_base_url: str = "https://query1.finance.yahoo.com"
+    stooq_base_url: str = "https://stooq.com"
+    coingecko_base_url: str = "https://api.coingecko.com"
+    replay_dir: Path | None = Field(
+        default=None, description="folder of <SYMBOL>.csv files for the replay provider"
+    )
+    replay_speed: float = Field(default=60.0, gt=0, description="replayed seconds per real one")
+    simulated_seed: int = 20261124
+    stale_after_seconds: float = Field(
+        default=900.0, gt=0, description="an open market's quote older than this is stale"
+    )
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    retry_max_seconds: float = Field(default=3600.0, gt=0)
+
+    @field_validator("order")
+    @classmethod
+    def _simulated_never_mixes(cls, order: list[str]) -> list[str]:
+        if "simulated" in order and len(order) > 1:
+            raise ValueError(
+                "the simulated provider cannot share a failover chain with real providers"
+            )
+        return order
+
+
+class PollSettings(BaseModel):
+    open_seconds: float = Field(default=15.0, gt=0, description="refresh while a market is open")
+    closed_seconds: float = Field(default=600.0, gt=0, description="refresh while it is shut")
+    bar_retention_days: int = Field(default=30, ge=1, description="how long 1-minute bars stay")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TICKERWIRE_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite in data_dir"
+    )
+    redis_url: str = Field(default="", description="Redis for the bus when several processes run")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    demo: bool = Field(default=False, description="simulated quotes only, for offline use")
+    timezone: str = Field(default="America/New_York", description="zone pages show times in")
+    ribbon: list[str] | None = None
+    instruments: list[Instrument] = Field(default_factory=list)
+    remove_instruments: list[str] = Field(default_factory=list)
+    providers: ProviderSettings = Field(default_factory=ProviderSettings)
+    poll: PollSettings = Field(default_factory=PollSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    poller_enabled: bool = Field(default=True, description="run pollers inside `serve`")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = config_file_path()
+        if config_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    @model_validator(mode="after")
+    def _demo_means_simulated(self) -> Settings:
+        if self.demo:
+            self.providers = self.providers.model_copy(update={"order": ["simulated"]})
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'tickerwire.sqlite3'}"
+
+    @cached_property
+    def registry(self) -> Registry:
+        return Registry.build(self.instruments, self.ribbon, self.remove_instruments)
+
+
+def config_file_path() -> Path | None:
+    """The TOML file to read, if any. A file named explicitly must exist."""
+    named = os.environ.get("TICKERWIRE_CONFIG")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f"TICKERWIRE_CONFIG names {path}, which is not a file")
+        return path
+    default = default_config_file()
+    return default if default.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)

@@ -1,0 +1,1 @@
+"""The markets flow: providers -> poller -> store -> bus, and market status."""

@@ -1,0 +1,139 @@
+"""Refreshes quotes on a schedule that follows each market, writes the store, tells the bus.
+
+Often while a market is open, rarely while it is shut. Every write is an upsert keyed by
+symbol (quotes) or by symbol, interval and start (bars), so a restart repeats nothing
+and loses at most the cycle in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from tickerwire.config import PollSettings
+from tickerwire.instruments import Instrument, Registry
+from tickerwire.live.bus import Bus, Event
+from tickerwire.markets import calendar
+from tickerwire.markets.providers.chain import FailoverChain
+from tickerwire.markets.quotes import Interval, Quote
+from tickerwire.store.markets import MarketStore
+from tickerwire.types import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+QUOTE_TOPIC = "quote"
+_DAILY_LOOKBACK = timedelta(days=14)
+
+
+def quote_event(quote: Quote, instrument: Instrument) -> Event:
+    return Event(
+        topic=QUOTE_TOPIC,
+        key=quote.symbol,
+        data={
+            "symbol": quote.symbol,
+            "price": quote.price,
+            "change": quote.change,
+            "change_percent": quote.change_percent,
+            "as_of": quote.as_of.isoformat(),
+            "provider": quote.provider,
+            "precision": instrument.precision,
+            "simulated": quote.simulated,
+        },
+    )
+
+
+class Poller:
+    def __init__(
+        self,
+        registry: Registry,
+        chain: FailoverChain,
+        store: MarketStore,
+        bus: Bus,
+        settings: PollSettings,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.registry = registry
+        self.chain = chain
+        self.store = store
+        self.bus = bus
+        self.settings = settings
+        self.clock = clock
+        self._next_due: dict[str, datetime] = {}
+
+    def interval_for(self, instrument: Instrument, now: datetime) -> timedelta:
+        status = calendar.market_status(instrument.calendar, now)
+        seconds = self.settings.open_seconds if status.is_open else self.settings.closed_seconds
+        return timedelta(seconds=seconds)
+
+    def _previous_close(self, quote: Quote, instrument: Instrument) -> float | None:
+        opens, _ = calendar.current_or_last_session(instrument.calendar, quote.as_of)
+        return self.store.last_close_before(quote.symbol, opens)
+
+    def _write(self, quotes: Sequence[Quote]) -> list[Quote]:
+        filled = []
+        for quote in quotes:
+            if quote.previous_close is None:
+                instrument = self.registry.get(quote.symbol)
+                quote = quote.with_previous_close(self._previous_close(quote, instrument))
+            filled.append(quote)
+        self.store.save_quotes(filled)
+        for quote in filled:
+            self.store.fold_quote_into_bar(quote, Interval.M1)
+        self.store.save_health(asdict(h) for h in self.chain.health())
+        return filled
+
+    async def refresh(self, instruments: Iterable[Instrument] | None = None) -> dict[str, Quote]:
+        """One cycle for ``instruments`` (all by default): fetch, store, publish."""
+        wanted = list(instruments) if instruments is not None else list(self.registry)
+        quotes = await self.chain.quotes(wanted)
+        stored = await asyncio.to_thread(self._write, list(quotes.values()))
+        await self.bus.publish(quote_event(q, self.registry.get(q.symbol)) for q in stored)
+        return {q.symbol: q for q in stored}
+
+    async def backfill_sessions(self, instruments: Iterable[Instrument] | None = None) -> int:
+        """Fill the current or last session's 1-minute bars and two weeks of daily bars, so
+        sparklines and previous closes are right from the first page view."""
+        now = self.clock()
+        written = 0
+        for instrument in instruments if instruments is not None else self.registry:
+            opens, closes = calendar.current_or_last_session(instrument.calendar, now)
+            for start, end, interval in (
+                (opens, min(closes, now), Interval.M1),
+                (opens - _DAILY_LOOKBACK, now, Interval.D1),
+            ):
+                bars = await self.chain.history(instrument, start, end, interval)
+                written += await asyncio.to_thread(self.store.save_bars, bars)
+        return written
+
+    def due(self, now: datetime) -> list[Instrument]:
+        return [i for i in self.registry if self._next_due.get(i.symbol, now) <= now]
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until ``stop`` is set. Provider failures are recorded, never raised."""
+        try:
+            await self.backfill_sessions()
+        except Exception:
+            log.exception("session backfill failed; sparklines fill in as quotes arrive")
+        last_prune = self.clock() - timedelta(days=1)
+        while not stop.is_set():
+            now = self.clock()
+            due = self.due(now)
+            if due:
+                try:
+                    await self.refresh(due)
+                except Exception:
+                    log.exception("quote refresh failed; retrying on the next cycle")
+                for instrument in due:
+                    self._next_due[instrument.symbol] = now + self.interval_for(instrument, now)
+            if now - last_prune > timedelta(hours=1):
+                cutoff = now - timedelta(days=self.settings.bar_retention_days)
+                await asyncio.to_thread(self.store.prune_bars, Interval.M1, cutoff)
+                last_prune = now
+            wait = min(self._next_due.values(), default=now + timedelta(seconds=1)) - self.clock()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=min(max(wait.total_seconds(), 0.2), 5))

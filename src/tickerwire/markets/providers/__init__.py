@@ -1,0 +1,1 @@
+"""Market-data providers, one module each, all behind :class:`~.base.Provider`."""

@@ -1,0 +1,1 @@
+"""Outbound HTTP: the one guarded fetcher every flow uses."""

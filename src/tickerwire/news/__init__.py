@@ -1,0 +1,1 @@
+"""The news flow: feed -> fetch -> parse -> extract -> sanitize -> tag -> dedupe -> store."""

@@ -1,0 +1,75 @@
+"""Everything a Tickerwire process runs on, built from settings in one place.
+
+The web app, the CLI and the tests all open a :class:`Runtime`, so there is one way the
+parts are wired: no second copy of the wiring behind any door.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from tickerwire.config import Settings
+from tickerwire.instruments import Instrument, Registry
+from tickerwire.live.bus import Bus, LocalBus
+from tickerwire.live.redis_bus import RedisBus
+from tickerwire.markets.freshness import is_stale
+from tickerwire.markets.poller import Poller
+from tickerwire.markets.providers.chain import FailoverChain
+from tickerwire.markets.providers.factory import build_providers
+from tickerwire.markets.quotes import Quote
+from tickerwire.net.fetch import Fetcher
+from tickerwire.store import db
+from tickerwire.store.markets import MarketStore
+from tickerwire.types import Clock, utc_now
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    registry: Registry
+    engine: Engine
+    markets: MarketStore
+    bus: Bus
+    fetcher: Fetcher
+    chain: FailoverChain
+    poller: Poller
+    clock: Clock
+
+    @classmethod
+    async def open(
+        cls, settings: Settings, *, migrate: bool = True, clock: Clock = utc_now
+    ) -> Runtime:
+        engine = db.make_engine(settings.effective_database_url)
+        if migrate:
+            db.upgrade(engine)
+        registry = settings.registry
+        bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
+        await bus.start()
+        fetcher = Fetcher(settings.fetch)
+        stale_after = timedelta(seconds=settings.providers.stale_after_seconds)
+
+        def stale(instrument: Instrument, quote: Quote) -> bool:
+            return is_stale(instrument, quote, clock(), stale_after)
+
+        chain = FailoverChain(
+            build_providers(settings, fetcher, clock=clock),
+            retry_base=settings.providers.retry_base_seconds,
+            retry_max=settings.providers.retry_max_seconds,
+            is_stale=stale,
+            clock=clock,
+        )
+        markets = MarketStore(engine)
+        poller = Poller(registry, chain, markets, bus, settings.poll, clock=clock)
+        return cls(settings, registry, engine, markets, bus, fetcher, chain, poller, clock)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def close(self) -> None:
+        await self.chain.aclose()
+        await self.fetcher.aclose()
+        await self.bus.stop()
+        self.engine.dispose()

@@ -1,0 +1,71 @@
+"""The ASGI app: pages, their JSON twins, the API, the stream, and the background poller."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+
+from tickerwire import __version__
+from tickerwire.config import Settings
+from tickerwire.runtime import Runtime
+from tickerwire.web import api, pages, stream
+from tickerwire.web.cache import RenderCache
+from tickerwire.web.security import SecurityHeaders
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+
+
+async def _invalidate_on_events(runtime: Runtime, cache: RenderCache) -> None:
+    subscription = runtime.bus.subscribe()
+    try:
+        async for _event in subscription:
+            cache.invalidate()
+    finally:
+        runtime.bus.unsubscribe(subscription)
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
+    """The app for ``settings``. With ``runtime`` given (tests), the caller owns it and no
+    poller starts; otherwise the app opens one and polls while it serves."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        active = runtime or await Runtime.open(settings)
+        cache = RenderCache()
+        app.state.runtime = active
+        app.state.cache = cache
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(_invalidate_on_events(active, cache))]
+        if owned and settings.poller_enabled:
+            tasks.append(asyncio.create_task(active.poller.run(stop), name="poller"))
+        try:
+            yield
+        finally:
+            stop.set()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if owned:
+                await active.close()
+
+    app = FastAPIOffline(
+        title="Tickerwire",
+        version=__version__,
+        description="Markets and the news that moves them, self-hosted.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(stream.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,60 @@
+"""HTML pages. Each has a JSON twin: the same view model, at the same path + ``.json``.
+
+Pages carry no inline script (live updates come from /static/live.js), so a rendered page
+is the same for every reader and is served from the render cache until its data changes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from tickerwire.runtime import Runtime
+from tickerwire.web import views
+from tickerwire.web.cache import RenderCache
+from tickerwire.web.deps import get_cache, get_runtime
+
+router = APIRouter(include_in_schema=False)
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+CacheDep = Annotated[RenderCache, Depends(get_cache)]
+
+
+def _html(body: bytes) -> Response:
+    return Response(body, media_type="text/html; charset=utf-8")
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+@router.get("/")
+def home(runtime: RuntimeDep, cache: CacheDep) -> Response:
+    now = runtime.now()
+
+    def render() -> bytes:
+        page = views.home(runtime, now)
+        return templates.get_template("home.html").render(page=page).encode()
+
+    return _html(cache.get_or_render("/", now, render))
+
+
+@router.get("/index.json")
+def home_json(runtime: RuntimeDep, cache: CacheDep) -> Response:
+    now = runtime.now()
+
+    def render() -> bytes:
+        return json.dumps(views.as_json(views.home(runtime, now))).encode()
+
+    return _json(cache.get_or_render("/index.json", now, render))

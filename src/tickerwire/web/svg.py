@@ -1,0 +1,39 @@
+"""Server-side SVG for sparklines, so the ribbon reads without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Sparkline:
+    points: str
+    baseline_y: float | None
+    width: int
+    height: int
+
+
+def sparkline(
+    values: Sequence[float], baseline: float | None, *, width: int = 80, height: int = 28
+) -> Sparkline | None:
+    """Scale ``values`` into a ``width`` x ``height`` box; ``baseline`` (the previous close)
+    is drawn as a dashed line when it falls within the range shown."""
+    if len(values) < 2:
+        return None
+    low = min(values) if baseline is None else min(min(values), baseline)
+    high = max(values) if baseline is None else max(max(values), baseline)
+    span = (high - low) or 1.0
+    pad = 2.0
+
+    def y(value: float) -> float:
+        return round(pad + (high - value) / span * (height - 2 * pad), 2)
+
+    step = width / (len(values) - 1)
+    points = " ".join(f"{round(i * step, 2)},{y(v)}" for i, v in enumerate(values))
+    return Sparkline(
+        points=points,
+        baseline_y=y(baseline) if baseline is not None else None,
+        width=width,
+        height=height,
+    )

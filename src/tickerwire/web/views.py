@@ -1,0 +1,196 @@
+"""View models: what a page shows, built once and rendered as HTML or as its JSON twin.
+
+Nothing here touches HTTP; the same functions feed the pages, the API and the tests.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from tickerwire.instruments import Instrument
+from tickerwire.markets import calendar
+from tickerwire.markets.freshness import is_stale
+from tickerwire.markets.quotes import Interval, Quote
+from tickerwire.runtime import Runtime
+from tickerwire.web import format as fmt
+from tickerwire.web.svg import sparkline
+
+
+class Banner(BaseModel):
+    text: str
+    state: str
+    is_open: bool
+    next_open: datetime | None
+    next_close: datetime | None
+
+
+class MarketView(BaseModel):
+    calendar: str
+    state: str
+    is_open: bool
+    label: str
+    next_open: datetime | None
+    next_close: datetime | None
+
+
+class SparklineView(BaseModel):
+    points: str
+    baseline_y: float | None
+    width: int
+    height: int
+
+
+class RibbonCell(BaseModel):
+    symbol: str
+    name: str
+    currency: str
+    precision: int
+    price: float | None
+    change: float | None
+    change_percent: float | None
+    previous_close: float | None
+    price_text: str
+    change_text: str
+    percent_text: str
+    direction: str
+    arrow: str
+    as_of: datetime | None
+    as_of_text: str
+    age_text: str
+    stale: bool
+    delayed: bool
+    provider: str | None
+    simulated: bool
+    market: MarketView
+    sparkline: SparklineView | None
+
+
+class ProviderNotice(BaseModel):
+    provider: str
+    failed_at: datetime
+    error: str
+    retry_at: datetime | None
+    text: str
+
+
+class HomePage(BaseModel):
+    title: str
+    banner: Banner
+    ribbon: list[RibbonCell]
+    simulated: bool
+    replay: bool
+    notices: list[ProviderNotice]
+    generated_at: datetime
+
+
+def market_view(instrument: Instrument, now: datetime) -> MarketView:
+    status = calendar.market_status(instrument.calendar, now)
+    return MarketView(
+        calendar=instrument.calendar,
+        state=status.state.value,
+        is_open=status.is_open,
+        label=calendar.banner_text(status),
+        next_open=status.next_open,
+        next_close=status.next_close,
+    )
+
+
+def banner(now: datetime) -> Banner:
+    status = calendar.us_market_status(now)
+    return Banner(
+        text=calendar.banner_text(status),
+        state=status.state.value,
+        is_open=status.is_open,
+        next_open=status.next_open,
+        next_close=status.next_close,
+    )
+
+
+def ribbon_cell(
+    runtime: Runtime, instrument: Instrument, quote: Quote | None, now: datetime
+) -> RibbonCell:
+    precision = instrument.precision
+    stale_after = timedelta(seconds=runtime.settings.providers.stale_after_seconds)
+    spark = None
+    if quote is not None:
+        opens, closes = calendar.current_or_last_session(instrument.calendar, now)
+        bars = runtime.markets.bars(instrument.symbol, Interval.M1, opens, closes)
+        line = sparkline([b.close for b in bars], quote.previous_close)
+        spark = SparklineView(**vars(line)) if line is not None else None
+    change = quote.change if quote else None
+    heading = fmt.direction(change, precision)
+    return RibbonCell(
+        symbol=instrument.symbol,
+        name=instrument.label,
+        currency=instrument.currency,
+        precision=precision,
+        price=quote.price if quote else None,
+        change=change,
+        change_percent=quote.change_percent if quote else None,
+        previous_close=quote.previous_close if quote else None,
+        price_text=fmt.price(quote.price if quote else None, precision),
+        change_text=fmt.signed(change, precision),
+        percent_text=fmt.percent(quote.change_percent if quote else None),
+        direction=heading,
+        arrow=fmt.ARROWS[heading],
+        as_of=quote.as_of if quote else None,
+        as_of_text=fmt.clock_time(quote.as_of, runtime.settings.timezone) if quote else "no data",
+        age_text=fmt.age(quote.age(now)) if quote else "",
+        stale=is_stale(instrument, quote, now, stale_after) if quote else False,
+        delayed=quote.delayed if quote else False,
+        provider=quote.provider if quote else None,
+        simulated=quote.simulated if quote else False,
+        market=market_view(instrument, now),
+        sparkline=spark,
+    )
+
+
+def ribbon(runtime: Runtime, now: datetime) -> list[RibbonCell]:
+    instruments = runtime.registry.ribbon
+    quotes = runtime.markets.latest_quotes([i.symbol for i in instruments])
+    return [ribbon_cell(runtime, i, quotes.get(i.symbol), now) for i in instruments]
+
+
+def provider_notices(runtime: Runtime) -> list[ProviderNotice]:
+    notices = []
+    zone = runtime.settings.timezone
+    for row in runtime.markets.health():
+        if not row["consecutive_failures"] or row["last_error_at"] is None:
+            continue
+        retry = row["next_retry_at"]
+        text = (
+            f"{row['name'].capitalize()} failed at {fmt.clock_time(row['last_error_at'], zone)}: "
+            f"{row['last_error']}."
+        )
+        if retry is not None:
+            text += f" Retrying at {fmt.clock_time(retry, zone)}."
+        notices.append(
+            ProviderNotice(
+                provider=row["name"],
+                failed_at=row["last_error_at"],
+                error=row["last_error"] or "",
+                retry_at=retry,
+                text=text,
+            )
+        )
+    return notices
+
+
+def home(runtime: Runtime, now: datetime) -> HomePage:
+    cells = ribbon(runtime, now)
+    return HomePage(
+        title="Tickerwire",
+        banner=banner(now),
+        ribbon=cells,
+        simulated=runtime.settings.demo or any(c.simulated for c in cells),
+        replay=any(c.provider == "replay" for c in cells),
+        notices=provider_notices(runtime),
+        generated_at=now,
+    )
+
+
+def as_json(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json")

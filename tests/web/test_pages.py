@@ -1,0 +1,78 @@
+"""The home page: banner, the sixteen-instrument ribbon, labels, and its JSON twin."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from selectolax.parser import HTMLParser
+
+from tickerwire.instruments import DEFAULT_INSTRUMENTS
+
+RIBBON_NAMES = [i.label for i in DEFAULT_INSTRUMENTS]
+
+
+def page(client: TestClient, path: str = "/") -> HTMLParser:
+    response = client.get(path)
+    assert response.status_code == 200
+    return HTMLParser(response.text)
+
+
+def test_home_shows_the_us_market_banner(client: TestClient) -> None:
+    banner = page(client).css_first("#market-banner")
+    assert banner is not None
+    assert banner.text().startswith("U.S. markets open")
+
+
+def test_home_shows_all_sixteen_default_instruments_in_order(client: TestClient) -> None:
+    names = [n.text() for n in page(client).css(".ribbon-cell .ribbon-name")]
+    assert names == RIBBON_NAMES
+    assert len(names) == 16
+
+
+def test_every_ribbon_cell_has_price_change_sign_and_sparkline(client: TestClient) -> None:
+    for cell in page(client).css(".ribbon-cell"):
+        assert cell.css_first("[data-field=price]").text() != "—"
+        change = cell.css_first("[data-field=change]").text()
+        assert change[0] in "+−" or set(change) <= set("0.,")
+        assert cell.css_first("[data-field=arrow]").text() in "▲▼■"
+        assert cell.css_first("svg.sparkline polyline") is not None
+
+
+def test_simulated_data_is_labelled_on_the_page_and_every_cell(client: TestClient) -> None:
+    tree = page(client)
+    assert "SIMULATED" in tree.css_first(".simulated-notice").text()
+    assert len(tree.css(".ribbon-cell .badge.simulated")) == 16
+
+
+def test_the_json_twin_carries_the_same_ribbon(client: TestClient) -> None:
+    twin = client.get("/index.json").json()
+    assert [c["name"] for c in twin["ribbon"]] == RIBBON_NAMES
+    assert twin["simulated"] is True
+    assert twin["banner"]["text"] == page(client).css_first("#market-banner").text()
+
+
+def test_price_precision_follows_the_instrument(client: TestClient) -> None:
+    cells = {c["symbol"]: c for c in client.get("/index.json").json()["ribbon"]}
+    assert len(cells["EURUSD"]["price_text"].split(".")[1]) == 4
+    assert len(cells["SI"]["price_text"].split(".")[1]) == 3
+    assert len(cells["SPX"]["price_text"].split(".")[1]) == 2
+
+
+def test_change_is_against_the_previous_session_close(client: TestClient) -> None:
+    for cell in client.get("/index.json").json()["ribbon"]:
+        assert cell["previous_close"] is not None, cell["symbol"]
+        assert abs(cell["price"] - cell["previous_close"] - cell["change"]) < 1e-6
+
+
+def test_pages_carry_strict_security_headers(client: TestClient) -> None:
+    headers = client.get("/").headers
+    policy = headers["content-security-policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_pages_have_no_inline_script(client: TestClient) -> None:
+    scripts = page(client).css("script")
+    assert scripts and all(s.attributes.get("src") for s in scripts)
