@@ -111,9 +111,11 @@ async def _print_quotes(settings: Settings, symbols: list[str]) -> None:
                 else fmt.signed(quote.change, p),
                 fmt.percent(quote.change_percent),
                 fmt.clock_time(quote.as_of, settings.timezone),
-                quote.provider + (" (SIMULATED)" if quote.simulated else ""),
+                quote.provider,
             )
         console.print(table)
+        if any(q.simulated for q in fetched.values()):
+            console.print("[bold]SIMULATED[/]: a seeded random walk for the demo, not market data.")
         for health in runtime.chain.health():
             if health.consecutive_failures and health.last_error:
                 errors.print(f"[yellow]{health.name} failed: {health.last_error}[/]")

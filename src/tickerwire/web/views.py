@@ -119,7 +119,7 @@ def ribbon_cell(
         opens, closes = calendar.current_or_last_session(instrument.calendar, now)
         bars = runtime.markets.bars(instrument.symbol, Interval.M1, opens, closes)
         line = sparkline([b.close for b in bars], quote.previous_close)
-        spark = SparklineView(**vars(line)) if line is not None else None
+        spark = SparklineView.model_validate(line, from_attributes=True) if line else None
     change = quote.change if quote else None
     heading = fmt.direction(change, precision)
     return RibbonCell(

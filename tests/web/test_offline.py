@@ -1,0 +1,55 @@
+"""With every provider unreachable the portal still serves, and says what failed and when."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tickerwire.config import Settings
+from tickerwire.runtime import Runtime
+from tickerwire.web.app import create_app
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def offline_client(database_url: str) -> Iterator[TestClient]:
+    dead = f"http://127.0.0.1:{_closed_port()}"
+    settings = Settings(
+        database_url=database_url,
+        poller_enabled=False,
+        providers={"yahoo_base_url": dead, "stooq_base_url": dead, "coingecko_base_url": dead},
+        fetch={"allow_hosts": ["127.0.0.1"], "deadline": 2},
+    )
+    runtime = asyncio.run(Runtime.open(settings))
+    asyncio.run(runtime.poller.refresh())
+    with TestClient(create_app(settings, runtime=runtime)) as client:
+        yield client
+    asyncio.run(runtime.close())
+
+
+def test_the_home_page_still_renders_with_all_sixteen_cells(offline_client: TestClient) -> None:
+    response = offline_client.get("/")
+    assert response.status_code == 200
+    assert response.text.count('class="ribbon-cell') == 16
+    assert "no data" in response.text
+
+
+def test_each_failing_provider_is_named_with_its_retry_time(offline_client: TestClient) -> None:
+    notices = offline_client.get("/api/v1/providers").json()["notices"]
+    assert {n["provider"] for n in notices} == {"yahoo", "stooq", "coingecko"}
+    for notice in notices:
+        assert notice["retry_at"] is not None
+        assert "failed at" in notice["text"] and "Retrying at" in notice["text"]
+
+
+def test_the_notice_is_shown_on_the_page(offline_client: TestClient) -> None:
+    assert "Yahoo failed at" in offline_client.get("/").text
