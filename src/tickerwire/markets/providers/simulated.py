@@ -61,7 +61,8 @@ def _bridge(seed: int, symbol: str, day: int, vol: float) -> np.ndarray:
     steps = rng.standard_normal(_MINUTES_PER_DAY) * (vol / np.sqrt(_MINUTES_PER_DAY))
     walk = np.concatenate(([0.0], np.cumsum(steps)))
     ramp = np.linspace(0.0, 1.0, _MINUTES_PER_DAY + 1)
-    return walk - ramp * walk[-1]
+    bridge: np.ndarray = walk - ramp * walk[-1]
+    return bridge
 
 
 class SimulatedProvider:
@@ -98,7 +99,10 @@ class SimulatedProvider:
             trend = levels[day] + (levels[day + 1] - levels[day]) * minutes / _MINUTES_PER_DAY
             pieces.append(trend + _bridge(self.seed, instrument.symbol, day, vol)[lo : hi + 1])
         start_price = instrument.start_price or 100.0
-        return np.round(start_price * np.exp(np.concatenate(pieces)), instrument.precision + 2)
+        prices: np.ndarray = np.round(
+            start_price * np.exp(np.concatenate(pieces)), instrument.precision + 2
+        )
+        return prices
 
     def price_at(self, instrument: Instrument, moment: datetime) -> float:
         return float(self.path(instrument, moment, moment)[-1])

@@ -1,0 +1,80 @@
+"""What the HTTP providers share: symbol lookup and the one way they talk to the network.
+
+Every request goes through the guarded :class:`~tickerwire.net.fetch.Fetcher`, so each call
+has the fetcher's hard deadline, size cap and address guard. Whatever the fetcher raises
+becomes a :class:`ProviderError` here (keeping Retry-After), which is the only error the
+failover chain expects from a provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tickerwire.instruments import Instrument
+from tickerwire.markets.providers.base import ProviderError
+from tickerwire.net.errors import FetchError, HTTPStatusError
+from tickerwire.net.fetch import Fetcher, FetchResponse
+
+
+class SymbolNotFound(ProviderError):
+    """The provider has nothing for this symbol or range (HTTP 404 or 422).
+
+    Nothing failed, so this is no reason to back off: callers turn it into an absent quote
+    or empty history, and the chain asks the next provider.
+    """
+
+
+class HttpProvider:
+    """Base of the providers that fetch over HTTP; subclasses set ``name``.
+
+    The fetcher belongs to whoever built it (one fetcher is shared by every provider, so
+    its per-host limits hold across them); ``aclose`` therefore leaves it open.
+    """
+
+    name: str = ""
+    simulated: bool = False
+
+    def __init__(self, base_url: str, fetcher: Fetcher, *, max_bytes: int) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._fetcher = fetcher
+        self._max_bytes = max_bytes
+
+    def supports(self, instrument: Instrument) -> bool:
+        return instrument.symbol_at(self.name) is not None
+
+    def symbols(self, instruments: Iterable[Instrument]) -> dict[str, Instrument]:
+        """Our instruments this provider knows, keyed by the provider's own symbol."""
+        known: dict[str, Instrument] = {}
+        for instrument in instruments:
+            symbol = instrument.symbol_at(self.name)
+            if symbol is not None:
+                known[symbol] = instrument
+        return known
+
+    async def aclose(self) -> None:
+        """Nothing to release: the shared fetcher is closed by its owner."""
+
+    async def get(self, url: str, params: dict[str, str] | None = None) -> FetchResponse:
+        try:
+            return await self._fetcher.get(url, max_bytes=self._max_bytes, params=params)
+        except HTTPStatusError as error:
+            kind = SymbolNotFound if error.status in (404, 422) else ProviderError
+            raise kind(
+                self.name, f"HTTP {error.status} from {url}", retry_after=error.retry_after
+            ) from error
+        except FetchError as error:
+            raise ProviderError(self.name, f"{type(error).__name__}: {error}") from error
+
+    async def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
+        response = await self.get(url, params)
+        try:
+            return response.json()
+        except ValueError as error:  # also covers bytes that are not UTF-8/16/32
+            raise ProviderError(self.name, f"malformed JSON from {url}: {error}") from error
+
+    async def get_text(self, url: str, params: dict[str, str] | None = None) -> str:
+        return (await self.get(url, params)).text()
+
+    def malformed(self, what: str) -> ProviderError:
+        return ProviderError(self.name, f"malformed answer: {what}")

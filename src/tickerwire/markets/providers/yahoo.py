@@ -1,0 +1,181 @@
+"""Yahoo Finance through its public chart endpoint (``/v8/finance/chart/{symbol}``).
+
+One chart request per symbol serves both quotes (``range=1d``, the meta block) and history
+(``period1``/``period2``, the timestamp and indicator arrays). Quote requests run
+concurrently, bounded here and again by the fetcher's per-host limit. Yahoo delays some
+exchanges' data; a quote is labelled delayed when the chart says so
+(``exchangeDataDelayedBy`` > 0). Yahoo keeps minute bars for about 30 days and serves at
+most 7 days of them per request; it answers other ranges with 422, which reads as "no
+bars here" rather than as an outage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from urllib.parse import quote as url_quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tickerwire.config import ProviderSettings
+from tickerwire.instruments import Instrument
+from tickerwire.markets.providers.base import ProviderError
+from tickerwire.markets.providers.convert import (
+    ascending,
+    from_epoch,
+    local_day_start,
+    make_bar,
+    non_negative,
+    positive,
+)
+from tickerwire.markets.providers.http import HttpProvider, SymbolNotFound
+from tickerwire.markets.quotes import BadMarketData, Bar, Interval, Quote
+from tickerwire.net.fetch import Fetcher
+
+_INTERVALS = {Interval.M1: "1m", Interval.M5: "5m", Interval.H1: "60m", Interval.D1: "1d"}
+
+
+class YahooProvider(HttpProvider):
+    name = "yahoo"
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        fetcher: Fetcher,
+        *,
+        max_bytes: int,
+        concurrency: int = 4,
+    ) -> None:
+        super().__init__(settings.yahoo_base_url, fetcher, max_bytes=max_bytes)
+        self._concurrency = concurrency
+
+    async def quotes(self, instruments: Sequence[Instrument]) -> dict[str, Quote]:
+        """Quotes for the symbols Yahoo knows.
+
+        A symbol whose request fails is absent. If nothing came back and something failed,
+        or if Yahoo asked us to slow down (Retry-After), the whole call fails, so the chain
+        backs off instead of hammering it for the symbols that happened to get through.
+        """
+        wanted = self.symbols(instruments)
+        limit = asyncio.Semaphore(self._concurrency)
+
+        async def one(symbol: str, instrument: Instrument) -> Quote | ProviderError | None:
+            async with limit:
+                try:
+                    result = await self._chart(symbol, {"range": "1d", "interval": "1m"})
+                except ProviderError as error:
+                    return error
+            return None if result is None else self._quote(instrument, result)
+
+        answers = await asyncio.gather(*(one(s, i) for s, i in wanted.items()))
+        found = {a.symbol: a for a in answers if isinstance(a, Quote)}
+        errors = [a for a in answers if isinstance(a, ProviderError)]
+        throttled = [e for e in errors if e.retry_after is not None]
+        if throttled:
+            raise throttled[0]
+        if errors and not found:
+            raise errors[0]
+        return found
+
+    async def history(
+        self, instrument: Instrument, start: datetime, end: datetime, interval: Interval
+    ) -> list[Bar]:
+        symbol = instrument.symbol_at(self.name)
+        if symbol is None:
+            return []
+        params = {
+            "period1": str(int(start.timestamp())),
+            "period2": str(int(end.timestamp())),
+            "interval": _INTERVALS[interval],
+        }
+        result = await self._chart(symbol, params)
+        return [] if result is None else self._bars(instrument, interval, result)
+
+    async def _chart(self, symbol: str, params: dict[str, str]) -> dict[str, Any] | None:
+        """The chart's result object, or None when Yahoo does not know the symbol."""
+        url = f"{self.base_url}/v8/finance/chart/{url_quote(symbol, safe='^=')}"
+        try:
+            payload = await self.get_json(url, params)
+        except SymbolNotFound:
+            return None
+        chart = payload.get("chart") if isinstance(payload, dict) else None
+        if not isinstance(chart, dict):
+            raise self.malformed(f"no chart object for {symbol}")
+        results = chart.get("result")
+        if not results:
+            return None
+        if not isinstance(results, list) or not isinstance(results[0], dict):
+            raise self.malformed(f"chart result for {symbol} is not an object")
+        return results[0]
+
+    def _quote(self, instrument: Instrument, result: dict[str, Any]) -> Quote | None:
+        meta = result.get("meta")
+        if not isinstance(meta, dict):
+            return None
+        price = positive(meta.get("regularMarketPrice"))
+        as_of = from_epoch(meta.get("regularMarketTime"))
+        if price is None or as_of is None:
+            return None
+        opens = _series(result, "open")
+        delay = positive(meta.get("exchangeDataDelayedBy"))
+        try:
+            return Quote(
+                symbol=instrument.symbol,
+                price=price,
+                as_of=as_of,
+                provider=self.name,
+                previous_close=positive(meta.get("previousClose"))
+                or positive(meta.get("chartPreviousClose")),
+                open=next((p for p in map(positive, opens) if p is not None), None),
+                day_high=positive(meta.get("regularMarketDayHigh")),
+                day_low=positive(meta.get("regularMarketDayLow")),
+                volume=non_negative(meta.get("regularMarketVolume")),
+                delayed=delay is not None,
+            )
+        except BadMarketData:
+            return None
+
+    def _bars(
+        self, instrument: Instrument, interval: Interval, result: dict[str, Any]
+    ) -> list[Bar]:
+        stamps = result.get("timestamp") or []
+        if not isinstance(stamps, list):
+            raise self.malformed(f"timestamps for {instrument.symbol} are not a list")
+        zone = _exchange_zone(result.get("meta"))
+        columns = [_series(result, key) for key in ("open", "high", "low", "close", "volume")]
+        bars = []
+        for index, stamp in enumerate(stamps):
+            moment = from_epoch(stamp)
+            if moment is None:
+                continue
+            start = local_day_start(moment, zone) if interval is Interval.D1 else moment
+            o, h, low, c, v = (_at(column, index) for column in columns)
+            bar = make_bar(instrument.symbol, interval, start, (o, h, low, c), v, self.name)
+            if bar is not None:
+                bars.append(bar)
+        return ascending(bars)
+
+
+def _series(result: dict[str, Any], key: str) -> list[Any]:
+    """One indicator column (``open``, ``close``...), empty when Yahoo left it out."""
+    indicators = result.get("indicators")
+    quotes = indicators.get("quote") if isinstance(indicators, dict) else None
+    first = quotes[0] if isinstance(quotes, list) and quotes else None
+    column = first.get(key) if isinstance(first, dict) else None
+    return column if isinstance(column, list) else []
+
+
+def _at(column: list[Any], index: int) -> Any:
+    return column[index] if index < len(column) else None
+
+
+def _exchange_zone(meta: object) -> tzinfo:
+    """The exchange's zone, which decides a daily bar's trading date."""
+    name = meta.get("exchangeTimezoneName") if isinstance(meta, dict) else None
+    if isinstance(name, str):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return UTC

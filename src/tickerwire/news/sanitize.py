@@ -1,0 +1,225 @@
+"""The one HTML sanitizing policy: what of a stranger's markup may reach our pages.
+
+Everything from feeds and article pages passes through :func:`sanitize_html` once, on the
+way in, and only that copy is stored and shown. The policy is an allowlist (nh3, the Rust
+``ammonia`` sanitizer): text structure, links, images, tables and a few inline elements.
+No script, style, forms, SVG/MathML, ``base``/``meta``, event handlers, ``class``/``style``/
+``id``. Every ``href``/``src``/``srcset`` goes through :func:`~tickerwire.news.urls.safe_url`,
+so it comes out absolute (resolved against the article's URL) and http(s) only, ``mailto:``
+on links. Iframes survive only when they embed a video from an allowlisted player, and
+then always sandboxed and empty. ``<h1>`` becomes ``<h2>``: the page has its own title.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import nh3
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tickerwire.news.urls import LINK_SCHEMES, WEB_SCHEMES, safe_url
+
+TAGS = frozenset(
+    {
+        "p", "br", "a", "strong", "em", "b", "i", "u", "s", "blockquote", "q", "cite",
+        "code", "pre", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "figure",
+        "figcaption", "img", "picture", "source", "table", "thead", "tbody", "tfoot",
+        "tr", "th", "td", "caption", "sup", "sub", "hr", "span", "abbr", "time", "iframe",
+    }
+)  # fmt: skip
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": set(),
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height"},
+    "source": {"srcset", "sizes", "type", "media"},
+    "time": {"datetime"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "iframe": {"src", "width", "height", "allowfullscreen", "title"},
+}
+# Dropped with everything inside: their content is code, or not meant to be read as text.
+CONTENT_DROPPED = frozenset(
+    {
+        "script", "style", "template", "noscript", "svg", "math", "textarea", "select",
+        "title", "head", "object", "embed", "applet", "noembed", "noframes", "xmp",
+        "plaintext", "frameset", "button",
+    }
+)  # fmt: skip
+IFRAME_SANDBOX = "allow-scripts allow-same-origin allow-popups allow-presentation"
+# (host, path prefix) of video players whose embeds are kept.
+VIDEO_PLAYERS = (
+    ("www.youtube.com", "/embed/"),
+    ("youtube.com", "/embed/"),
+    ("www.youtube-nocookie.com", "/embed/"),
+    ("youtube-nocookie.com", "/embed/"),
+    ("player.vimeo.com", "/video/"),
+)
+_MAX_PASSES = 3
+_URL_ATTRIBUTES = frozenset({"href", "src"})
+_DIMENSION = re.compile(r"\s*(\d{1,5})(?:px)?\s*", re.ASCII)
+_SPAN = re.compile(r"\s*(\d{1,3})\s*", re.ASCII)
+_H1 = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
+_IFRAME = re.compile(r"<iframe(?P<attrs>[^>]*)>.*?</iframe>", re.IGNORECASE | re.DOTALL)
+_IMG_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc(?:set)?=)[^>]*>", re.IGNORECASE)
+_SRCSET_SEPARATOR = re.compile(r",\s+|,(?=\S+\s+\d)")
+_DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx]", re.ASCII)
+
+
+def _video_embed(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    for host, prefix in VIDEO_PLAYERS:
+        if parts.hostname == host and parts.path.startswith(prefix):
+            return parts._replace(scheme="https").geturl()
+    return None
+
+
+def _srcset(value: str, base_url: str | None) -> str | None:
+    """Check each image candidate of a ``srcset``; nh3 does not look inside it."""
+    candidates = []
+    for candidate in _SRCSET_SEPARATOR.split(value.strip()):
+        url, _, descriptor = candidate.strip().partition(" ")
+        descriptor = descriptor.strip()
+        checked = safe_url(url, base_url=base_url)
+        if checked is None or (descriptor and not _DESCRIPTOR.fullmatch(descriptor)):
+            continue
+        candidates.append(f"{checked} {descriptor}".strip())
+    return ", ".join(candidates) or None
+
+
+def _attribute_filter(base_url: str | None) -> Callable[[str, str, str], str | None]:
+    def check(tag: str, name: str, value: str) -> str | None:
+        if name in _URL_ATTRIBUTES:
+            schemes = LINK_SCHEMES if tag == "a" else WEB_SCHEMES
+            url = safe_url(value, base_url=base_url, schemes=schemes)
+            return _video_embed(url) if tag == "iframe" else url
+        if name == "srcset":
+            return _srcset(value, base_url)
+        if name in ("width", "height", "colspan", "rowspan"):
+            match = (_SPAN if name.endswith("span") else _DIMENSION).fullmatch(value)
+            return match.group(1) if match else None
+        if name == "allowfullscreen":
+            return ""
+        return value
+
+    return check
+
+
+@functools.lru_cache(maxsize=256)
+def _cleaner(base_url: str | None) -> nh3.Cleaner:
+    """One cleaner per base URL; a feed's entries mostly share a few."""
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags=set(CONTENT_DROPPED),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=_attribute_filter(base_url),
+        strip_comments=True,
+        link_rel="noopener noreferrer nofollow",
+        set_tag_attribute_values={
+            "iframe": {"sandbox": IFRAME_SANDBOX},
+            "img": {"loading": "lazy"},
+        },
+        url_schemes=set(LINK_SCHEMES),
+        url_relative=lambda url: safe_url(url, base_url=base_url),
+    )
+
+
+def _keep_embeds_only(match: re.Match[str]) -> str:
+    """Empty every iframe, and drop those whose ``src`` did not pass (nh3 keeps the tag).
+
+    Matching nh3's output with a pattern is sound: it escapes ``>`` in attribute values.
+    """
+    attrs = match.group("attrs")
+    return f"<iframe{attrs}></iframe>" if ' src="' in attrs else ""
+
+
+def sanitize_html(html: str, *, base_url: str | None = None) -> str:
+    """Return ``html`` reduced to the allowlist; idempotent, safe to embed in our pages.
+
+    ``base_url`` is the document's URL: relative links and images are resolved against it;
+    without it they are dropped, since they would point into our own site.
+    """
+    if not html:
+        return ""
+    cleaner = _cleaner(base_url)
+    cleaned = _clean_once(cleaner, html)
+    # Mis-nested markup (a heading inside a table inside a heading) can serialize to HTML
+    # that parses differently again; a few more passes reach the fixed point that makes
+    # this function idempotent.
+    for _ in range(_MAX_PASSES):
+        again = _clean_once(cleaner, cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+def _clean_once(cleaner: nh3.Cleaner, html: str) -> str:
+    cleaned = cleaner.clean(_H1.sub(r"<\1h2", html))
+    if "<iframe" in cleaned:
+        cleaned = _IFRAME.sub(_keep_embeds_only, cleaned)
+    if "<img" in cleaned:
+        cleaned = _IMG_WITHOUT_SOURCE.sub("", cleaned)
+    return cleaned.strip()
+
+
+_BLOCKS = frozenset(
+    {
+        "p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5",
+        "h6", "figure", "figcaption", "table", "tr", "section", "article", "header",
+        "footer", "aside", "dl", "dt", "dd", "hr", "caption", "main", "nav", "address",
+    }
+)  # fmt: skip
+_CELLS = frozenset({"td", "th"})
+_SKIPPED = frozenset({"script", "style", "template", "noscript", "head", "title", "iframe"})
+_SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of ``html``: paragraphs separated by one blank line, ``<br>`` as a newline.
+
+    Used for titles, snippets, search and tagging, where markup is noise. Walks the tree
+    with an explicit stack, so a pathologically deep document cannot exhaust recursion.
+    """
+    if not html or not html.strip():
+        return ""
+    root = LexborHTMLParser(html).body
+    if root is None:
+        return ""
+    paragraphs: list[list[str]] = [[]]
+    stack: list[LexborNode | None] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None or node.tag in _BLOCKS:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            if node is None:
+                continue
+        if node.tag == "-text":
+            paragraphs[-1].append(node.text_content or "")
+            continue
+        if node.tag == "br":
+            paragraphs[-1].append("\n")
+            continue
+        if node.tag in _CELLS:
+            paragraphs[-1].append(" ")
+        if node.tag in _SKIPPED:
+            continue
+        if node.tag in _BLOCKS:
+            stack.append(None)
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend(reversed(children))
+    lines = (
+        "\n".join(_SPACES.sub(" ", line).strip() for line in "".join(p).split("\n"))
+        for p in paragraphs
+    )
+    return "\n\n".join(text.strip("\n") for text in lines if text.strip())

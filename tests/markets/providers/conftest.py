@@ -1,0 +1,45 @@
+"""Fixtures for provider tests: the local API server, settings pointing at it, a fetcher."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from provider_server import ProviderServer
+
+from tickerwire.config import FetchSettings, ProviderSettings
+from tickerwire.net.fetch import Fetcher
+
+
+@pytest.fixture(scope="module")
+def _running_server() -> Iterator[ProviderServer]:
+    # One server per module: stopping one waits out its half-second poll.
+    with ProviderServer() as server:
+        yield server
+
+
+@pytest.fixture
+def server(_running_server: ProviderServer) -> Iterator[ProviderServer]:
+    yield _running_server
+    _running_server.reset()
+
+
+@pytest.fixture
+def provider_settings(server: ProviderServer) -> ProviderSettings:
+    return ProviderSettings(
+        yahoo_base_url=server.base_url,
+        stooq_base_url=server.base_url,
+        coingecko_base_url=server.base_url,
+    )
+
+
+@pytest.fixture
+def fetch_settings() -> FetchSettings:
+    return FetchSettings(allow_hosts=["127.0.0.1"], deadline=5)
+
+
+@pytest.fixture
+async def fetcher(fetch_settings: FetchSettings) -> AsyncIterator[Fetcher]:
+    fetcher = Fetcher(fetch_settings)
+    yield fetcher
+    await fetcher.aclose()

