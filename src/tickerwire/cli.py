@@ -22,6 +22,11 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
+    """Settings for a command: the group's options, then the command's own."""
+    return _settings(ctx.find_root(), **overrides)
+
+
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     base: dict[str, Any] = dict(ctx.obj or {})
     base.update({k: v for k, v in overrides.items() if v is not None})
@@ -141,6 +146,16 @@ def db_upgrade(ctx: click.Context) -> None:
     after = store_db.current_revision(engine)
     engine.dispose()
     console.print(f"Database at revision {after} (was {before or 'empty'}).")
+
+
+def _register_news_commands() -> None:
+    from tickerwire.cli_news import extract, feeds
+
+    cli.add_command(feeds)
+    cli.add_command(extract)
+
+
+_register_news_commands()
 
 
 def main() -> None:

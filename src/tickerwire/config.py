@@ -26,6 +26,18 @@ from pydantic_settings import (
 from tickerwire.instruments import Instrument, Registry
 
 APP_NAME = "tickerwire"
+
+#: Real financial publishers' feeds, subscribed on the first start (users can remove them).
+DEFAULT_FEEDS = (
+    "https://search.cnbc.com/rs/search/combinedcms/view.xml?partnerId=wrss01&id=100003114",
+    "https://feeds.content.dowjones.io/public/rss/mw_topstories",
+    "https://finance.yahoo.com/news/rssindex",
+    "https://feeds.bbci.co.uk/news/business/rss.xml",
+    "https://www.theguardian.com/uk/business/rss",
+    "https://www.federalreserve.gov/feeds/press_all.xml",
+    "https://www.ecb.europa.eu/rss/press.html",
+    "https://www.sec.gov/news/pressreleases.rss",
+)
 MiB = 1024 * 1024
 
 
@@ -117,6 +129,10 @@ class Settings(BaseSettings):
     poll: PollSettings = Field(default_factory=PollSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     poller_enabled: bool = Field(default=True, description="run pollers inside `serve`")
+    default_feeds: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_FEEDS),
+        description="subscribed once, on the first start; removing one later is remembered",
+    )
 
     @classmethod
     def settings_customise_sources(

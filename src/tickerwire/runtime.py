@@ -21,8 +21,10 @@ from tickerwire.markets.providers.chain import FailoverChain
 from tickerwire.markets.providers.factory import build_providers
 from tickerwire.markets.quotes import Quote
 from tickerwire.net.fetch import Fetcher
+from tickerwire.news.pipeline import NewsPipeline
 from tickerwire.store import db
 from tickerwire.store.markets import MarketStore
+from tickerwire.store.news import FeedExists, NewsStore
 from tickerwire.types import Clock, utc_now
 
 
@@ -36,6 +38,8 @@ class Runtime:
     fetcher: Fetcher
     chain: FailoverChain
     poller: Poller
+    news: NewsStore
+    pipeline: NewsPipeline
     clock: Clock
 
     @classmethod
@@ -63,7 +67,25 @@ class Runtime:
         )
         markets = MarketStore(engine)
         poller = Poller(registry, chain, markets, bus, settings.poll, clock=clock)
-        return cls(settings, registry, engine, markets, bus, fetcher, chain, poller, clock)
+        news = NewsStore(engine)
+        pipeline = NewsPipeline(news, fetcher, settings, clock=clock, bus=bus)
+        return cls(
+            settings, registry, engine, markets, bus, fetcher, chain, poller, news, pipeline, clock
+        )
+
+    def seed_default_feeds(self) -> int:
+        """Subscribe to the default feeds once per database; later removals stick."""
+        if self.news.flag("default_feeds_seeded"):
+            return 0
+        added = 0
+        for url in self.settings.default_feeds:
+            try:
+                self.news.add_feed(url, now=self.clock())
+                added += 1
+            except FeedExists:
+                continue
+        self.news.set_flag("default_feeds_seeded", "1")
+        return added
 
     def now(self) -> datetime:
         return self.clock()

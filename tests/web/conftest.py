@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
+from support.moments import FRIDAY_MORNING
+from support.runtimes import opened_runtime, refresh_quotes
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
-
-#: Friday 20 November 2026, 10:00 in New York: U.S. markets open.
-FRIDAY_MORNING = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -24,11 +21,8 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings) -> Iterator[Runtime]:
-    runtime = asyncio.run(Runtime.open(settings, clock=lambda: FRIDAY_MORNING))
-    asyncio.run(runtime.poller.backfill_sessions())
-    asyncio.run(runtime.poller.refresh())
-    yield runtime
-    asyncio.run(runtime.close())
+    with opened_runtime(settings, refresh_quotes, clock=lambda: FRIDAY_MORNING) as runtime:
+        yield runtime
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from support.moments import FRIDAY_MORNING
+from support.runtimes import opened_runtime, refresh_quotes, subscribe
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
@@ -47,21 +50,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def live_server(settings: Settings, runtime: Runtime) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(app: object) -> Iterator[str]:
+    """Run ``app`` under uvicorn in a thread, for the browser to load."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, runtime=runtime), port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))  # type: ignore[arg-type]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings: Settings, runtime: Runtime) -> Iterator[str]:
+    with serving(create_app(settings, runtime=runtime)) as base:
+        yield base
 
 
 @pytest.fixture
@@ -95,3 +105,70 @@ def test_home_page_shows_banner_and_sixteen_ribbon_cells(
     backend = database_url.split(":")[0].split("+")[0]
     page.screenshot(path=str(ARTIFACTS / f"home-{backend}.png"), full_page=True)
     assert errors == []
+
+
+HOSTILE_PARAGRAPHS = [
+    "Stocks drifted higher in quiet trade as investors waited for the jobs report due on "
+    "Friday, with energy shares leading and utilities lagging behind the wider market.",
+    'Analysts said <img src="http://evil.test/pixel.gif" onerror="window.__pwned=1"> the '
+    'move was modest <script>window.__pwned = 2; alert("owned")</script> and '
+    '<a href="javascript:window.__pwned=3">largely technical</a>, with volumes light.',
+    '<iframe srcdoc="<script>parent.__pwned=4</script>"></iframe><form action="http://evil.test">'
+    '<input name="q"></form>Bond markets were closed for a holiday in Tokyo.',
+]
+
+
+@pytest.fixture
+def news_runtime(settings: Settings) -> Iterator[Runtime]:
+    from support.http_server import LocalServer
+    from support.newsroom import FED_STORY, Newsroom, Story
+
+    news_settings = settings.model_copy(
+        update={
+            "default_feeds": [],
+            "fetch": settings.fetch.model_copy(
+                update={"allow_hosts": ["127.0.0.1"], "deadline": 3}
+            ),
+        }
+    )
+    hostile = Story("quiet-trade", "Stocks drift in quiet trade", HOSTILE_PARAGRAPHS)
+    with LocalServer() as server:
+        Newsroom(server).publish(FED_STORY, hostile)
+        with opened_runtime(
+            news_settings,
+            subscribe(server.url("/feed.xml")),
+            refresh_quotes,
+            clock=lambda: FRIDAY_MORNING,
+        ) as runtime:
+            yield runtime
+
+
+def test_article_page_shows_caption_credit_more_from_and_runs_no_content_script(
+    news_runtime: Runtime, settings: Settings, browser_page: object, database_url: str
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    with serving(create_app(settings, runtime=news_runtime)) as base:
+        dialogs: list[str] = []
+        outbound: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda request: outbound.append(request.url))
+        article = next(
+            a for a in news_runtime.news.latest_articles() if a["title"].startswith("Stocks")
+        )
+        page.goto(f"{base}/article/{article['id']}")
+        expect(page.locator("h1.article-title")).to_have_text("Stocks drift in quiet trade")
+        expect(page.locator(".lead-figure .credit")).to_have_text("Sam Ortega / Example Wire")
+        expect(page.locator(".more-from h2")).to_have_text("More from Example Wire")
+        more = page.locator(".more-from .headline-title")
+        expect(more).to_have_count(1)
+        more.first.click()
+        expect(page.locator("h1.article-title")).to_contain_text("Fed holds rates")
+        page.go_back()
+        expect(page.locator(".article-body")).to_contain_text("largely technical")
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
+        assert not [url for url in outbound if "evil.test" in url]
+        backend = database_url.split(":")[0].split("+")[0]
+        page.screenshot(path=str(ARTIFACTS / f"article-{backend}.png"), full_page=True)

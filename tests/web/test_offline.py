@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from support.runtimes import opened_runtime, refresh_quotes
 from tickerwire.config import Settings
-from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
 
 
@@ -29,11 +28,11 @@ def offline_client(database_url: str) -> Iterator[TestClient]:
         providers={"yahoo_base_url": dead, "stooq_base_url": dead, "coingecko_base_url": dead},
         fetch={"allow_hosts": ["127.0.0.1"], "deadline": 2},
     )
-    runtime = asyncio.run(Runtime.open(settings))
-    asyncio.run(runtime.poller.refresh())
-    with TestClient(create_app(settings, runtime=runtime)) as client:
+    with (
+        opened_runtime(settings, refresh_quotes) as runtime,
+        TestClient(create_app(settings, runtime=runtime)) as client,
+    ):
         yield client
-    asyncio.run(runtime.close())
 
 
 def test_the_home_page_still_renders_with_all_sixteen_cells(offline_client: TestClient) -> None:

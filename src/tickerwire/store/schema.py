@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Column,
     Float,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from tickerwire.store.types import UTCDateTime
@@ -67,4 +72,87 @@ provider_health = Table(
     Column("last_error", Text),
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("next_retry_at", UTCDateTime),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("site_url", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("last_fetch_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("next_fetch_at", UTCDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("lease_until", UTCDateTime),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("title_key", Text, nullable=False),
+    Column("byline", Text),
+    Column("site_name", Text),
+    Column("lang", String(16)),
+    Column("published", UTCDateTime),
+    Column("updated", UTCDateTime),
+    Column("lead_image", JSON),
+    Column("figures", JSON, nullable=False),
+    Column("video", JSON),
+    Column("body_html", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("summary_html", Text, nullable=False, default=""),
+    Column("extracted", Boolean, nullable=False),
+    Column("extraction_error", Text),
+    Column("fingerprint", BigInteger),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_site_name_published", "site_name", "published"),
+    Index("ix_articles_title_key", "title_key"),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("identity", Text, nullable=False),
+    Column("guid", Text, nullable=False),
+    Column("url", Text),
+    Column("title", Text, nullable=False),
+    Column("summary_html", Text, nullable=False),
+    Column("published", UTCDateTime),
+    Column("image_url", Text),
+    Column("authors", JSON, nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id")),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    UniqueConstraint("feed_id", "identity", name="uq_entries_feed_identity"),
+    Index("ix_entries_article_id", "article_id"),
+)
+
+settings_state = Table(
+    "settings_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

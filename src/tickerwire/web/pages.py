@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tickerwire.runtime import Runtime
-from tickerwire.web import views
+from tickerwire.web import news_views, views
 from tickerwire.web.cache import RenderCache
 from tickerwire.web.deps import get_cache, get_runtime
 
@@ -58,3 +58,43 @@ def home_json(runtime: RuntimeDep, cache: CacheDep) -> Response:
         return json.dumps(views.as_json(views.home(runtime, now))).encode()
 
     return _json(cache.get_or_render("/index.json", now, render))
+
+
+def _not_found(message: str) -> Response:
+    body = templates.get_template("not_found.html").render(message=message)
+    return Response(body, status_code=404, media_type="text/html; charset=utf-8")
+
+
+@router.get("/article/{article_id}.json")
+def article_json(article_id: int, runtime: RuntimeDep, cache: CacheDep) -> Response:
+    now = runtime.now()
+
+    def render() -> bytes:
+        page = news_views.article_page(runtime, article_id)
+        return json.dumps(views.as_json(page) if page else None).encode()
+
+    body = cache.get_or_render(f"/article/{article_id}.json", now, render)
+    if body == b"null":
+        return Response(
+            json.dumps({"detail": f"no article {article_id}"}),
+            status_code=404,
+            media_type="application/json",
+        )
+    return _json(body)
+
+
+@router.get("/article/{article_id}")
+def article(article_id: int, runtime: RuntimeDep, cache: CacheDep) -> Response:
+    now = runtime.now()
+
+    def render() -> bytes:
+        page = news_views.article_page(runtime, article_id)
+        if page is None:
+            return b""
+        top = views.markets_top(runtime, now)
+        return templates.get_template("article.html").render(article=page, top=top).encode()
+
+    body = cache.get_or_render(f"/article/{article_id}", now, render)
+    if not body:
+        return _not_found(f"There is no article {article_id}. It may have been removed.")
+    return _html(body)

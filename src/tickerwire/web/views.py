@@ -16,6 +16,7 @@ from tickerwire.markets.freshness import is_stale
 from tickerwire.markets.quotes import Interval, Quote
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
+from tickerwire.web.news_views import Headline, headlines
 from tickerwire.web.svg import sparkline
 
 
@@ -76,13 +77,19 @@ class ProviderNotice(BaseModel):
     text: str
 
 
-class HomePage(BaseModel):
-    title: str
+class MarketsTop(BaseModel):
+    """The banner, notices and ribbon every page opens with."""
+
     banner: Banner
     ribbon: list[RibbonCell]
     simulated: bool
     replay: bool
     notices: list[ProviderNotice]
+
+
+class HomePage(MarketsTop):
+    title: str
+    headlines: list[Headline]
     generated_at: datetime
 
 
@@ -179,17 +186,20 @@ def provider_notices(runtime: Runtime) -> list[ProviderNotice]:
     return notices
 
 
-def home(runtime: Runtime, now: datetime) -> HomePage:
+def markets_top(runtime: Runtime, now: datetime) -> MarketsTop:
     cells = ribbon(runtime, now)
-    return HomePage(
-        title="Tickerwire",
+    return MarketsTop(
         banner=banner(now),
         ribbon=cells,
         simulated=runtime.settings.demo or any(c.simulated for c in cells),
         replay=any(c.provider == "replay" for c in cells),
         notices=provider_notices(runtime),
-        generated_at=now,
     )
+
+
+def home(runtime: Runtime, now: datetime) -> HomePage:
+    top = markets_top(runtime, now)
+    return HomePage(**dict(top), title="Tickerwire", headlines=headlines(runtime), generated_at=now)
 
 
 def as_json(model: BaseModel) -> dict[str, Any]:
