@@ -23,7 +23,7 @@ from tickerwire.news.dedupe import (
     canonical_url,
     entry_identity,
     match_story,
-    text_fingerprint,
+    story_fingerprint,
     title_key,
 )
 from tickerwire.news.extract import Article, ExtractionError, extract_article
@@ -96,7 +96,11 @@ class NewsPipeline:
             retry_after = error.retry_after if isinstance(error, HTTPStatusError) else None
             return await self._failed(feed, str(error), now, retry_after)
         if response.not_modified:
-            outcome = FetchOutcome(ok=True, fetched_at=now, max_age=response.max_age)
+            times = await asyncio.to_thread(self.store.entry_times, feed.id)
+            outcome = FetchOutcome(
+                ok=True, fetched_at=now, max_age=response.max_age, entry_times=times,
+                not_modified=True,
+            )  # fmt: skip
             next_at = next_fetch(outcome, 0)
             await asyncio.to_thread(
                 self.store.record_success, feed.id, [], now=now, next_fetch_at=next_at,
@@ -242,7 +246,7 @@ class NewsPipeline:
             summary_html=summary,
             extracted=extracted,
             extraction_error=None if extracted else (error or "no article text on the page"),
-            fingerprint=text_fingerprint(text) if text.strip() else None,
+            fingerprint=story_fingerprint(text),
             fetched_at=self.clock(),
         )
 

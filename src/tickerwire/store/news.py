@@ -274,6 +274,17 @@ class NewsStore:
         with self.engine.connect() as connection:
             return set(connection.execute(query).scalars())
 
+    def entry_times(self, feed_id: int, limit: int = 20) -> list[datetime]:
+        """Published times of a feed's newest entries: its publishing pace."""
+        query = (
+            select(entries.c.published)
+            .where(entries.c.feed_id == feed_id, entries.c.published.is_not(None))
+            .order_by(entries.c.published.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+
     def entry_count(self, feed_id: int | None = None) -> int:
         query = select(func.count()).select_from(entries)
         if feed_id is not None:

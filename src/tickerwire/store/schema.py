@@ -156,3 +156,25 @@ settings_state = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+article_instruments = Table(
+    "article_instruments",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("symbol", String(20), nullable=False),
+    Column("mentions", Integer, nullable=False),
+    PrimaryKeyConstraint("article_id", "symbol"),
+    Index("ix_article_instruments_symbol", "symbol", "article_id"),
+)
+
+article_entities = Table(
+    "article_entities",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("slug", String(120), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("mentions", Integer, nullable=False),
+    PrimaryKeyConstraint("article_id", "slug"),
+    Index("ix_article_entities_slug", "slug", "article_id"),
+)
