@@ -1,0 +1,266 @@
+"""Article page HTML -> ``Article``: title, byline, dates, figures with captions and credits,
+video, and a sanitized body.
+
+The body comes from trafilatura without comments, links or images. On the corpus in
+bench/extraction_accuracy.py, asking it for links or images makes it keep link lists and
+caption blocks (about four points of body F1 lost), and ``favor_recall`` (alone, or as a
+second try when the first text is short) wins a little on one corpus and loses about a
+point on another, so its default balance stays. Everything trafilatura loses or guesses weakly
+(figures with captions and credits, JSON-LD headline and authors, site name, video) is read
+from one selectolax parse of the same page and returned beside the body, which therefore
+never contains images: a page shows ``lead_image``, then ``body_html``, with ``figures``
+as a gallery. The body then goes through the project's one sanitizer.
+
+Pages that are not articles raise ``ExtractionError``: an empty or whitespace-only document,
+a page too large, a page from which no body text can be extracted, and one whose extracted
+"body" is mostly the texts of its links (a section front, a menu). Any other page is an
+``Article``, however short its text: a length cut-off cannot tell a brief market flash from
+a consent wall, so the caller judges ``len(article.text)`` for its own purpose.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from selectolax.lexbor import LexborHTMLParser
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.settings import Document
+from trafilatura.utils import detect_encoding
+
+from tickerwire.news.figures import Figure, lead_image, read_figures, without_lead
+from tickerwire.news.jsonld import read_linked_data
+from tickerwire.news.metadata import PageMeta, read_metadata
+from tickerwire.news.sanitize import html_to_text, sanitize_html
+from tickerwire.news.tags import read_meta_tags
+from tickerwire.news.video import Video, find_video
+
+__all__ = [
+    "Article",
+    "ExtractionError",
+    "Figure",
+    "Video",
+    "article_to_json",
+    "extract_article",
+    "extract_file",
+]
+
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+"""Same cap as the fetcher's page limit (FetchSettings.page_max_bytes): nothing larger is an
+article we could have fetched, and it bounds the work one page can cost."""
+MAX_TAGS = 50_000
+"""Pages with more tags than this are refused before any parser builds a tree for them: tree
+building slows down with the square of the nesting depth (100,000 nested ``<div>`` take ten
+seconds), while the largest of the 868 real pages in the shared corpus has under 20,000."""
+MAX_LINK_SHARE = 0.8
+"""A body whose text is mostly the texts of the page's links is a menu, not an article."""
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class ExtractionError(Exception):
+    """The input is not an article we can extract (empty, too large, not an article page)."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """An extracted article. ``body_html`` is already sanitized and holds text only (images
+    are in ``lead_image`` and ``figures``); ``byline`` is ``authors`` joined with ", ";
+    times are UTC."""
+
+    title: str | None
+    byline: str | None
+    authors: list[str]
+    published: datetime | None
+    updated: datetime | None
+    site_name: str | None
+    canonical_url: str | None
+    lang: str | None
+    lead_image: Figure | None
+    figures: list[Figure]
+    video: Video | None
+    body_html: str
+    text: str
+    description: str | None
+
+
+def decode_html(data: bytes) -> str:
+    """Bytes in any encoding to text: BOM, then valid UTF-8, then the declared ``<meta
+    charset>``, then detection. Latin-1 labels are read as windows-1252, as browsers do."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _CHARSET.search(data[:4096])
+    guesses = [declared.group(1).decode("ascii", "ignore").lower()] if declared else []
+    guesses += detect_encoding(data[:200_000])
+    for guess in guesses:
+        codec = "cp1252" if guess in {"iso-8859-1", "latin-1", "latin1", "us-ascii"} else guess
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _body_tree(html: str, url: str | None) -> tuple[HtmlElement, str] | None:
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+        )
+    except (ValueError, etree.LxmlError, RecursionError) as error:
+        raise ExtractionError(f"unparseable page: {error}") from error
+    if not isinstance(document, Document) or document.body is None:
+        return None
+    return document.body, document.text or ""
+
+
+def _body_html(body: HtmlElement, title: str | None) -> str:
+    """trafilatura's body as HTML, without a leading heading that repeats the title."""
+    root = convert_to_html(body)
+    inner = root.find("body")
+    children = list(inner) if inner is not None else []
+    if children and title and re.fullmatch(r"h[1-6]", str(children[0].tag)):
+        heading = " ".join("".join(children[0].itertext()).split())
+        if heading.casefold() == " ".join(title.split()).casefold():
+            children = children[1:]
+    return "".join(etree.tostring(child, encoding="unicode", method="html") for child in children)
+
+
+def _mostly_links(tree: LexborHTMLParser, text: str) -> bool:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    total = sum(len(line) for line in lines)
+    anchors = {" ".join(a.text(deep=True).split()) for a in tree.css("a")}
+    linked = sum(len(line) for line in lines if line in anchors)
+    return total > 0 and linked >= MAX_LINK_SHARE * total
+
+
+def extract_article(html: str | bytes, *, url: str | None = None) -> Article:
+    """Extract one article page; raises ``ExtractionError`` when it is not one."""
+    if len(html) > MAX_PAGE_BYTES:
+        raise ExtractionError("page too large")
+    text_html = decode_html(html) if isinstance(html, bytes) else html
+    if not text_html.strip():
+        raise ExtractionError("empty document")
+    if text_html.count("<") > MAX_TAGS:
+        raise ExtractionError("document too complex")
+    tree = LexborHTMLParser(text_html)
+    tags = read_meta_tags(tree)
+    linked = read_linked_data(tree)
+    meta = read_metadata(tree, tags, linked, url)
+    base = url or meta.canonical_url
+    figures = read_figures(tree, base)
+    lead = lead_image(tags, linked, figures, base)
+    video = find_video(tree, tags, linked, base)
+    extracted = _body_tree(text_html, url)
+    if extracted is None or not extracted[1].strip():
+        raise ExtractionError("not an article page: no body text found")
+    body, raw_text = extracted
+    if _mostly_links(tree, raw_text):
+        raise ExtractionError("not an article page: only links")
+    body_html = sanitize_html(_body_html(body, meta.title), base_url=base)
+    return _article(meta, lead, without_lead(figures, lead), video, body_html)
+
+
+def _article(
+    meta: PageMeta, lead: Figure | None, figures: list[Figure], video: Video | None, body: str
+) -> Article:
+    return Article(
+        title=meta.title,
+        byline=", ".join(meta.authors) or None,
+        authors=meta.authors,
+        published=meta.published,
+        updated=meta.updated,
+        site_name=meta.site_name,
+        canonical_url=meta.canonical_url,
+        lang=meta.lang,
+        lead_image=lead,
+        figures=figures,
+        video=video,
+        body_html=body,
+        text=html_to_text(body),
+        description=meta.description,
+    )
+
+
+def _figure_json(figure: Figure) -> dict[str, str | None]:
+    return {"url": figure.url, "caption": figure.caption, "credit": figure.credit}
+
+
+def article_to_json(article: Article, *, source: str) -> dict[str, Any]:
+    """The JSON object the CLI prints for one page (``tickerwire extract``)."""
+    video = article.video
+    return {
+        "source": source,
+        "title": article.title,
+        "byline": article.byline,
+        "published": article.published.isoformat() if article.published else None,
+        "site_name": article.site_name,
+        "canonical_url": article.canonical_url,
+        "lang": article.lang,
+        "lead_image": _figure_json(article.lead_image) if article.lead_image else None,
+        "figures": [_figure_json(f) for f in article.figures],
+        "video": (
+            {
+                "url": video.url,
+                "title": video.title,
+                "thumbnail": video.thumbnail,
+                "provider": video.provider,
+            }
+            if video
+            else None
+        ),
+        "body_html": article.body_html,
+        "text": article.text,
+    }
+
+
+def read_page(path: Path) -> bytes:
+    """A saved page, gunzipped when its name ends in .gz, refused past ``MAX_PAGE_BYTES``."""
+    if path.suffix == ".gz":
+        with gzip.open(path, "rb") as stream:
+            data = stream.read(MAX_PAGE_BYTES + 1)
+    else:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        raise ExtractionError("page too large")
+    return data
+
+
+def extract_file(path: Path, *, url: str | None = None) -> dict[str, Any]:
+    """Extract a saved page for the CLI; a bad page gives ``{"source", "error"}``, never raises.
+
+    Besides our own refusals and unreadable files, any exception from the parsers is caught
+    here too: one strange page must not end a batch of thousands, and its error names it.
+    """
+    try:
+        article = extract_article(read_page(path), url=url)
+    except (ExtractionError, OSError, EOFError, zlib.error) as error:
+        return {"source": str(path), "error": str(error) or type(error).__name__}
+    except Exception as error:  # a parser bug on a hostile page, see the docstring
+        return {"source": str(path), "error": f"{type(error).__name__}: {error}"}
+    return article_to_json(article, source=str(path))

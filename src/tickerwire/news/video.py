@@ -1,0 +1,113 @@
+"""The article's video ("Now watch"): an embedded player or a linked clip.
+
+Read from the page in order of how deliberate the statement is: a JSON-LD ``VideoObject``
+(the article's own ``video`` first), ``og:video``, an iframe from a known player, then a
+``<video>`` element. Embeds outside the article (rails, asides) do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from tickerwire.news.figures import absolute, off_article
+from tickerwire.news.jsonld import LinkedData, text_value
+from tickerwire.news.tags import MetaTags, first_meta
+
+
+@dataclass(frozen=True)
+class Video:
+    """A video embedded in or linked from the article, shown as "Now watch"."""
+
+    url: str
+    title: str | None
+    thumbnail: str | None
+    provider: str | None
+
+
+_VIDEO_HOSTS = {
+    "youtube.com": "YouTube",
+    "youtube-nocookie.com": "YouTube",
+    "youtu.be": "YouTube",
+    "vimeo.com": "Vimeo",
+    "dailymotion.com": "Dailymotion",
+    "jwplayer.com": "JW Player",
+    "jwplatform.com": "JW Player",
+    "brightcove.net": "Brightcove",
+    "brightcove.com": "Brightcove",
+    "ted.com": "TED",
+    "twitch.tv": "Twitch",
+}
+_YOUTUBE_ID = re.compile(r"(?:embed/|v=|youtu\.be/|shorts/)([\w-]{11})")
+
+
+def provider_of(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for domain, name in _VIDEO_HOSTS.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return host or None
+
+
+def _thumbnail(url: str, given: str | None) -> str | None:
+    if given:
+        return given
+    match = _YOUTUBE_ID.search(url) if provider_of(url) == "YouTube" else None
+    return f"https://i.ytimg.com/vi/{match.group(1)}/hqdefault.jpg" if match else None
+
+
+def _jsonld_video(linked: LinkedData, base: str | None) -> Video | None:
+    nodes = [linked.resolve(v) for v in _as_list((linked.article or {}).get("video"))]
+    for node in [*nodes, *linked.videos]:
+        if not isinstance(node, dict):
+            continue
+        url = absolute(text_value(node.get("embedUrl") or node.get("contentUrl")), base)
+        url = url or absolute(text_value(node.get("url")), base)
+        if url:
+            thumb = node.get("thumbnailUrl") or node.get("thumbnail")
+            thumb = linked.resolve(thumb[0] if isinstance(thumb, list) and thumb else thumb)
+            thumb_url = (
+                text_value(thumb.get("url")) if isinstance(thumb, dict) else text_value(thumb)
+            )
+            return Video(
+                url=url,
+                title=text_value(node.get("name")),
+                thumbnail=_thumbnail(url, absolute(thumb_url, base)),
+                provider=provider_of(url),
+            )
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def find_video(
+    tree: LexborHTMLParser, tags: MetaTags, linked: LinkedData, base: str | None
+) -> Video | None:
+    """The story's video: JSON-LD VideoObject, og:video, an embedded player, or ``<video>``."""
+    found = _jsonld_video(linked, base)
+    if found:
+        return found
+    og = absolute(first_meta(tags, "og:video:secure_url", "og:video:url", "og:video"), base)
+    if og:
+        title = first_meta(tags, "og:video:title")
+        return Video(og, title, _thumbnail(og, None), provider_of(og))
+    for frame in tree.css("iframe"):
+        src = absolute(frame.attributes.get("src") or frame.attributes.get("data-src"), base)
+        if src and src.split(":", 1)[1].startswith("//") and not off_article(frame):
+            provider = provider_of(src)
+            if provider in _VIDEO_HOSTS.values():
+                title = frame.attributes.get("title")
+                return Video(src, title or None, _thumbnail(src, None), provider)
+    for video in tree.css("video"):
+        source = video if video.attributes.get("src") else video.css_first("source[src]")
+        src = absolute(source.attributes.get("src"), base) if source else None
+        if src and not off_article(video):
+            poster = absolute(video.attributes.get("poster"), base)
+            return Video(src, video.attributes.get("title"), poster, provider_of(src))
+    return None

@@ -1,0 +1,43 @@
+"""The article's video: JSON-LD VideoObject, og:video, player iframes, <video>."""
+
+from selectolax.lexbor import LexborHTMLParser
+
+from tickerwire.news.jsonld import read_linked_data
+from tickerwire.news.tags import read_meta_tags
+from tickerwire.news.video import Video, find_video
+
+BASE = "https://news.example/world/story.html"
+
+
+def video_of(html: str) -> Video | None:
+    tree = LexborHTMLParser(html)
+    return find_video(tree, read_meta_tags(tree), read_linked_data(tree), BASE)
+
+
+def test_json_ld_video_object_is_the_video() -> None:
+    video = video_of(
+        '<script type="application/ld+json">{"@type": "VideoObject", "name": "Rates explained",'
+        ' "embedUrl": "https://player.vimeo.com/video/123", "thumbnailUrl": ["/t.jpg"]}</script>'
+    )
+    assert video == Video(
+        url="https://player.vimeo.com/video/123",
+        title="Rates explained",
+        thumbnail="https://news.example/t.jpg",
+        provider="Vimeo",
+    )
+
+
+def test_og_video_is_the_video_when_there_is_no_json_ld() -> None:
+    video = video_of('<meta property="og:video:secure_url" content="https://youtu.be/dQw4w9WgXcQ">')
+    assert video is not None and video.provider == "YouTube"
+
+
+def test_iframe_from_an_unknown_host_is_not_a_video() -> None:
+    assert video_of('<iframe src="https://ads.example/frame"></iframe>') is None
+
+
+def test_html5_video_element_is_the_video_with_its_poster() -> None:
+    video = video_of('<video poster="/p.jpg"><source src="/clip.mp4"></video>')
+    assert video == Video(
+        "https://news.example/clip.mp4", None, "https://news.example/p.jpg", "news.example"
+    )
