@@ -128,6 +128,48 @@ async def _print_quotes(settings: Settings, symbols: list[str]) -> None:
         await runtime.close()
 
 
+@cli.command()
+@click.argument("symbols", nargs=-1, required=True)
+@click.option("--range", "span", default="1y", show_default=True, help="e.g. 30d, 6mo, 5y, max")
+@click.option("--demo", is_flag=True, default=None, help="Backfill from the simulated provider.")
+@click.pass_context
+def backfill(ctx: click.Context, symbols: tuple[str, ...], span: str, demo: bool | None) -> None:
+    """Fill price history for SYMBOLS: daily bars for the whole range, finer bars for the
+    recent part that charts show. Safe to rerun."""
+    from tickerwire.markets import backfill as history
+
+    settings = _settings(ctx, demo=demo)
+    try:
+        length = history.parse_span(span)
+        instruments = [settings.registry.get(s) for s in symbols]
+    except (ValueError, UnknownInstrument) as error:
+        raise click.ClickException(str(error)) from error
+    asyncio.run(_backfill(settings, instruments, length))
+
+
+async def _backfill(settings: Settings, instruments: list[Any], length: Any) -> None:
+    from tickerwire.cli_news import progress_bar
+    from tickerwire.markets import backfill as history
+    from tickerwire.runtime import Runtime
+
+    runtime = await Runtime.open(settings)
+    try:
+        steps = history.plan(instruments, length, runtime.now())
+        with progress_bar() as bar:
+            task = bar.add_task("Backfilling", total=len(steps))
+
+            def advance(step: history.BackfillStep, count: int) -> None:
+                bar.update(task, advance=1, description=f"{step.label}: {count} bars")
+
+            written = await history.run(steps, runtime.chain, runtime.markets, progress=advance)
+        console.print(f"{written} bars written for {', '.join(i.symbol for i in instruments)}.")
+        for health in runtime.chain.health():
+            if health.consecutive_failures and health.last_error:
+                errors.print(f"[yellow]{health.name} failed: {health.last_error}[/]")
+    finally:
+        await runtime.close()
+
+
 @cli.group()
 def db() -> None:
     """Database schema."""
