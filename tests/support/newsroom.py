@@ -23,6 +23,7 @@ class Story:
     guid: str | None = None
     figure_caption: str = "Traders work on the floor of the exchange."
     figure_credit: str = "Sam Ortega / Example Wire"
+    raw_html: bool = False  # paragraphs are markup (hostile fixtures), not text
 
     @property
     def published(self) -> datetime:
@@ -30,7 +31,8 @@ class Story:
 
 
 def article_page(story: Story, base: str, site: str = "Example Wire") -> bytes:
-    body = "".join(f"<p>{escape(p)}</p>" for p in story.paragraphs)
+    cell = (lambda p: p) if story.raw_html else escape
+    body = "".join(f"<p>{cell(p)}</p>" for p in story.paragraphs)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{escape(story.title)} | {site}</title>
@@ -52,7 +54,7 @@ def article_page(story: Story, base: str, site: str = "Example Wire") -> bytes:
 <figure><img src="/img/{story.slug}-chart.png" alt="A chart">
 <figcaption>Index level over the past month.
 <span class="credit">Chart: Example Wire</span></figcaption></figure>
-<p>{escape(story.paragraphs[-1])} More details will follow as the session continues.</p>
+<p>More details will follow as the session continues.</p>
 </article>
 <footer><a href="/about">About</a></footer>
 </body></html>""".encode()

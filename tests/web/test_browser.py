@@ -131,7 +131,7 @@ def news_runtime(settings: Settings) -> Iterator[Runtime]:
             ),
         }
     )
-    hostile = Story("quiet-trade", "Stocks drift in quiet trade", HOSTILE_PARAGRAPHS)
+    hostile = Story("quiet-trade", "Stocks drift in quiet trade", HOSTILE_PARAGRAPHS, raw_html=True)
     with LocalServer() as server:
         Newsroom(server).publish(FED_STORY, hostile)
         with opened_runtime(
