@@ -89,6 +89,44 @@ class ArticlePage(BaseModel):
     also_from: list[SourceView]
 
 
+class FeedView(BaseModel):
+    id: int
+    title: str
+    url: str
+    site_url: str | None
+    state: str
+    entries: int
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    next_fetch_at: datetime
+    next_fetch_text: str
+    last_error: str | None
+    consecutive_failures: int
+
+
+def feeds(runtime: Runtime) -> list[FeedView]:
+    from tickerwire.news.schedule import describe
+
+    now = runtime.now()
+    return [
+        FeedView(
+            id=f.id,
+            title=f.title or f.url,
+            url=f.url,
+            site_url=safe_url(f.site_url),
+            state=f.state,
+            entries=runtime.news.entry_count(f.id),
+            last_fetch_at=f.last_fetch_at,
+            last_success_at=f.last_success_at,
+            next_fetch_at=f.next_fetch_at,
+            next_fetch_text=describe(f.next_fetch_at, now),
+            last_error=f.last_error,
+            consecutive_failures=f.consecutive_failures,
+        )
+        for f in runtime.news.feeds()
+    ]
+
+
 def _time_text(moment: datetime | None, zone: str) -> str:
     return fmt.clock_time(moment, zone) if moment else ""
 

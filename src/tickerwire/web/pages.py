@@ -98,3 +98,20 @@ def article(article_id: int, runtime: RuntimeDep, cache: CacheDep) -> Response:
     if not body:
         return _not_found(f"There is no article {article_id}. It may have been removed.")
     return _html(body)
+
+
+@router.get("/feeds")
+def feeds_page(runtime: RuntimeDep, cache: CacheDep) -> Response:
+    now = runtime.now()
+
+    def render() -> bytes:
+        rows = news_views.feeds(runtime)
+        return templates.get_template("feeds.html").render(feeds=rows).encode()
+
+    return _html(cache.get_or_render("/feeds", now, render))
+
+
+@router.get("/feeds.json")
+def feeds_json(runtime: RuntimeDep) -> Response:
+    rows = [views.as_json(f) for f in news_views.feeds(runtime)]
+    return _json(json.dumps({"feeds": rows}).encode())
