@@ -84,3 +84,14 @@ def test_an_unknown_article_is_a_404_page(news_client: tuple[TestClient, Runtime
     client, _ = news_client
     assert client.get("/article/999999").status_code == 404
     assert client.get("/article/999999.json").status_code == 404
+
+
+def test_the_feeds_page_shows_each_feeds_state_and_next_fetch(
+    news_client: tuple[TestClient, Runtime],
+) -> None:
+    client, _ = news_client
+    tree = HTMLParser(client.get("/feeds").text)
+    (row,) = tree.css("tr.feed")
+    assert row.css_first(".feed-title").text() == "Example Wire"
+    assert "ok" in row.text() and "in " in row.text()
+    assert client.get("/feeds.json").json()["feeds"][0]["entries"] == 2
