@@ -191,10 +191,11 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 def _register_news_commands() -> None:
-    from tickerwire.cli_news import extract, feeds
+    from tickerwire.cli_news import extract, feeds, tag
 
     cli.add_command(feeds)
     cli.add_command(extract)
+    cli.add_command(tag)
 
 
 _register_news_commands()

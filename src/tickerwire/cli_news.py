@@ -277,3 +277,16 @@ def extract(paths: tuple[Path, ...], url: str | None) -> None:
         else:
             line = extract_file(path, url=url)
         click.echo(json.dumps(line, ensure_ascii=False))
+
+
+@click.command()
+@click.option("--title", help="A headline to tag with the text (it counts like the body).")
+@click.pass_context
+def tag(ctx: click.Context, title: str | None) -> None:
+    """Read text on standard input; print the instruments and entities it names, as JSON."""
+    from tickerwire.cli import settings_from
+    from tickerwire.news.tagging import Tagger
+
+    text = click.get_text_stream("stdin").read()
+    tagger = Tagger(settings_from(ctx).registry)
+    click.echo(json.dumps(tagger.tag(text, title=title).to_json(), ensure_ascii=False))

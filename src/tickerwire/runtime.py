@@ -22,6 +22,7 @@ from tickerwire.markets.providers.factory import build_providers
 from tickerwire.markets.quotes import Quote
 from tickerwire.net.fetch import Fetcher
 from tickerwire.news.pipeline import NewsPipeline
+from tickerwire.news.tagging import Tagger
 from tickerwire.store import db
 from tickerwire.store.markets import MarketStore
 from tickerwire.store.news import FeedExists, NewsStore
@@ -40,6 +41,7 @@ class Runtime:
     poller: Poller
     news: NewsStore
     pipeline: NewsPipeline
+    tagger: Tagger
     clock: Clock
 
     @classmethod
@@ -68,9 +70,21 @@ class Runtime:
         markets = MarketStore(engine)
         poller = Poller(registry, chain, markets, bus, settings.poll, clock=clock)
         news = NewsStore(engine)
-        pipeline = NewsPipeline(news, fetcher, settings, clock=clock, bus=bus)
+        tagger = Tagger(registry)
+        pipeline = NewsPipeline(news, fetcher, settings, clock=clock, bus=bus, tagger=tagger)
         return cls(
-            settings, registry, engine, markets, bus, fetcher, chain, poller, news, pipeline, clock
+            settings,
+            registry,
+            engine,
+            markets,
+            bus,
+            fetcher,
+            chain,
+            poller,
+            news,
+            pipeline,
+            tagger,
+            clock,
         )
 
     def seed_default_feeds(self) -> int:

@@ -31,6 +31,8 @@ from tickerwire.news.feed_model import Entry, Feed, FeedError
 from tickerwire.news.feeds import parse_feed
 from tickerwire.news.sanitize import html_to_text
 from tickerwire.news.schedule import FetchOutcome, next_fetch
+from tickerwire.news.tagging import Tagger
+from tickerwire.news.topics import tag_article
 from tickerwire.news.urls import safe_url
 from tickerwire.store.news import ArticleRecord, EntryRecord, FeedRow, NewsStore
 from tickerwire.types import Clock, utc_now
@@ -69,14 +71,14 @@ class NewsPipeline:
         *,
         clock: Clock = utc_now,
         bus: Bus | None = None,
-        on_article: Callable[[int], None] | None = None,
+        tagger: Tagger | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
         self.clock = clock
         self.bus = bus
-        self.on_article = on_article
+        self.tagger = tagger
         self._article_slots = asyncio.Semaphore(4)
 
     async def refresh_feed(self, feed: FeedRow) -> RefreshResult:
@@ -194,8 +196,8 @@ class NewsPipeline:
                 error = str(failure)
         record = self._record(entry, feed, article, final_url or source, source, error)
         article_id = await asyncio.to_thread(self._store_in_story, record)
-        if self.on_article is not None:
-            self.on_article(article_id)
+        if self.tagger is not None:
+            await asyncio.to_thread(tag_article, self.tagger, self.store, article_id)
         return article_id
 
     def _record(
