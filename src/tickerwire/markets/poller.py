@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from tickerwire.config import PollSettings
 from tickerwire.instruments import Instrument, Registry
 from tickerwire.live.bus import Bus, Event
-from tickerwire.markets import calendar
+from tickerwire.markets import backfill, calendar
 from tickerwire.markets.providers.chain import FailoverChain
 from tickerwire.markets.quotes import Interval, Quote
 from tickerwire.store.markets import MarketStore
@@ -26,7 +26,7 @@ from tickerwire.types import Clock, utc_now
 log = logging.getLogger(__name__)
 
 QUOTE_TOPIC = "quote"
-_DAILY_LOOKBACK = timedelta(days=14)
+_STARTUP_SPAN = timedelta(days=366)
 
 
 def quote_event(quote: Quote, instrument: Instrument) -> Event:
@@ -95,20 +95,27 @@ class Poller:
         await self.bus.publish(quote_event(q, self.registry.get(q.symbol)) for q in stored)
         return {q.symbol: q for q in stored}
 
-    async def backfill_sessions(self, instruments: Iterable[Instrument] | None = None) -> int:
-        """Fill the current or last session's 1-minute bars and two weeks of daily bars, so
-        sparklines and previous closes are right from the first page view."""
-        now = self.clock()
-        written = 0
-        for instrument in instruments if instruments is not None else self.registry:
-            opens, closes = calendar.current_or_last_session(instrument.calendar, now)
-            for start, end, interval in (
-                (opens, min(closes, now), Interval.M1),
-                (opens - _DAILY_LOOKBACK, now, Interval.D1),
-            ):
-                bars = await self.chain.history(instrument, start, end, interval)
-                written += await asyncio.to_thread(self.store.save_bars, bars)
-        return written
+    async def backfill_sessions(
+        self, instruments: Iterable[Instrument] | None = None, *, span: timedelta = _STARTUP_SPAN
+    ) -> int:
+        """Fill what charts and previous closes need before the first page view: the
+        current session's minutes, recent 5-minute and hourly bars, and a year of daily
+        bars. Daily chunks already in the store are not fetched again."""
+        chosen = list(instruments) if instruments is not None else list(self.registry)
+        steps = [
+            step
+            for step in backfill.plan(chosen, span, self.clock())
+            if step.interval is not Interval.D1 or not await asyncio.to_thread(self._covered, step)
+        ]
+        return await backfill.run(steps, self.chain, self.store)
+
+    def _covered(self, step: backfill.BackfillStep) -> bool:
+        edge = timedelta(days=7)
+        symbol = step.instrument.symbol
+        return bool(
+            self.store.bars(symbol, Interval.D1, step.start, step.start + edge)
+            and self.store.bars(symbol, Interval.D1, step.end - edge, step.end)
+        )
 
     def due(self, now: datetime) -> list[Instrument]:
         return [i for i in self.registry if self._next_due.get(i.symbol, now) <= now]

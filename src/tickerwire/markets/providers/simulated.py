@@ -149,10 +149,15 @@ class SimulatedProvider:
             moment -= timedelta(
                 seconds=(moment - session.open).total_seconds() % step.total_seconds()
             )
-            while moment < closes:
-                path = self.path(instrument, moment, min(moment + step, closes))
-                bars.append(self._bar(instrument, interval, moment, path))
-                moment += step
+            if moment >= closes:
+                continue
+            # One path for the whole stretch, sliced into bars: minute i is path[i].
+            path = self.path(instrument, moment, closes)
+            minutes = int(step.total_seconds() // 60)
+            for first in range(0, len(path) - 1, minutes):
+                piece = path[first : first + minutes + 1]
+                bar_start = moment + timedelta(minutes=first)
+                bars.append(self._bar(instrument, interval, bar_start, piece))
         return bars
 
     def _bar(
