@@ -116,3 +116,17 @@ def test_provider_health_rows_upsert_by_name(engine: sa.Engine) -> None:
     store.save_health([row | {"consecutive_failures": 2}])
     (saved,) = store.health()
     assert saved["consecutive_failures"] == 2 and saved["last_error_at"] == T0
+
+
+def test_the_daily_range_spans_lows_and_highs_since_a_date(engine: sa.Engine) -> None:
+    store = MarketStore(engine)
+    store.save_bars(
+        [
+            Bar("SPX", Interval.D1, datetime(2026, 11, 18, tzinfo=UTC), 10, 12, 9, 11, 100.0),
+            Bar("SPX", Interval.D1, datetime(2026, 11, 19, tzinfo=UTC), 11, 15, 10, 14, 300.0),
+            Bar("SPX", Interval.D1, datetime(2025, 1, 2, tzinfo=UTC), 5, 50, 1, 6, None),
+        ]
+    )
+    assert store.daily_range("SPX", datetime(2026, 1, 1, tzinfo=UTC)) == (9, 15)
+    assert store.average_volume("SPX", datetime(2026, 1, 1, tzinfo=UTC)) == 200.0
+    assert store.daily_range("DJI", datetime(2026, 1, 1, tzinfo=UTC)) == (None, None)

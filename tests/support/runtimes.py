@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
@@ -30,7 +31,8 @@ def opened_runtime(
 
 
 async def refresh_quotes(runtime: Runtime) -> None:
-    await runtime.poller.backfill_sessions()
+    """Quotes and two weeks of history: enough for every page, quick to write."""
+    await runtime.poller.backfill_sessions(span=timedelta(days=14))
     await runtime.poller.refresh()
 
 

@@ -54,7 +54,8 @@ def _free_port() -> int:
 def serving(app: object) -> Iterator[str]:
     """Run ``app`` under uvicorn in a thread, for the browser to load."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))  # type: ignore[arg-type]
+    config = uvicorn.Config(app, port=port, log_level="warning", timeout_graceful_shutdown=1)  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
@@ -172,3 +173,34 @@ def test_article_page_shows_caption_credit_more_from_and_runs_no_content_script(
         assert not [url for url in outbound if "evil.test" in url]
         backend = database_url.split(":")[0].split("+")[0]
         page.screenshot(path=str(ARTIFACTS / f"article-{backend}.png"), full_page=True)
+
+
+def test_quote_page_ranges_search_and_tag_chip_to_quote(
+    news_runtime: Runtime, settings: Settings, browser_page: object, database_url: str
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    with serving(create_app(settings, runtime=news_runtime)) as base:
+        page.goto(f"{base}/quote/SPX")
+        expect(page.locator("h1.quote-name")).to_contain_text("S&P 500")
+        expect(page.locator("#chart svg")).to_be_visible()
+        for label in ("5D", "1M", "1Y"):
+            page.get_by_role("link", name=label, exact=True).click()
+            expect(page.locator(".chart-ranges a.active")).to_have_text(label)
+            expect(page.locator("#chart svg")).to_be_visible()
+        backend = database_url.split(":")[0].split("+")[0]
+        page.screenshot(path=str(ARTIFACTS / f"quote-{backend}.png"), full_page=True)
+
+        page.fill("#site-search-q", "inflation")
+        page.press("#site-search-q", "Enter")
+        result = page.locator(".search-results .headline-title").first
+        expect(result).to_have_text("Fed holds rates steady as inflation cools")
+        result.click()
+        chip = page.locator(".chip.instrument", has_text="S&P 500")
+        expect(chip).to_be_visible()
+        chip.click()
+        expect(page).to_have_url(f"{base}/quote/SPX")
+        expect(page.locator(".quote-news .headline-title").first).to_have_text(
+            "Fed holds rates steady as inflation cools"
+        )

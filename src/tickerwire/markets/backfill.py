@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tickerwire.instruments import Instrument
+from tickerwire.markets import calendar
 from tickerwire.markets.providers.chain import FailoverChain
 from tickerwire.markets.quotes import Interval
 from tickerwire.store.markets import MarketStore
@@ -22,11 +23,11 @@ _SPAN = re.compile(r"^\s*(\d+)\s*(d|w|mo|m|y)\s*$", re.IGNORECASE)
 _UNIT_DAYS = {"d": 1, "w": 7, "mo": 30, "m": 30, "y": 365}
 MAX_DAYS = 365 * 60
 
-#: How far back each finer interval is worth fetching: what the chart ranges show.
+#: How far back each finer interval is worth fetching: what the chart ranges show (1-minute
+#: bars reach back to the open of the current or last session; see ``plan``).
 FINE_WINDOWS = {
     Interval.H1: timedelta(days=31),
     Interval.M5: timedelta(days=7),
-    Interval.M1: timedelta(days=2),
 }
 DAILY_CHUNK = timedelta(days=366)
 
@@ -68,6 +69,9 @@ def plan(instruments: list[Instrument], span: timedelta, now: datetime) -> list[
             chunk_start = chunk_end
         for interval, window in FINE_WINDOWS.items():
             steps.append(BackfillStep(instrument, interval, max(start, now - window), now))
+        session_open, _ = calendar.current_or_last_session(instrument.calendar, now)
+        minutes_from = min(session_open, now - timedelta(days=1))
+        steps.append(BackfillStep(instrument, Interval.M1, max(start, minutes_from), now))
     return steps
 
 

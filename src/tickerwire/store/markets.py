@@ -144,6 +144,27 @@ class MarketStore:
                     best = (row.start + interval.delta, float(row.close))
         return best[1] if best else None
 
+    def daily_range(self, symbol: str, since: datetime) -> tuple[float | None, float | None]:
+        """Lowest low and highest high of the daily bars since ``since`` (the 52-week range)."""
+        query = select(func.min(bars.c.low), func.max(bars.c.high)).where(
+            bars.c.symbol == symbol, bars.c.interval == Interval.D1.value, bars.c.start >= since
+        )
+        with self.engine.connect() as connection:
+            low, high = connection.execute(query).one()
+        return (float(low) if low is not None else None, float(high) if high is not None else None)
+
+    def average_volume(self, symbol: str, since: datetime) -> float | None:
+        """Mean daily volume since ``since``, over the days that report one."""
+        query = select(func.avg(bars.c.volume)).where(
+            bars.c.symbol == symbol,
+            bars.c.interval == Interval.D1.value,
+            bars.c.start >= since,
+            bars.c.volume.is_not(None),
+        )
+        with self.engine.connect() as connection:
+            value = connection.execute(query).scalar()
+        return float(value) if value is not None else None
+
     def count_bars(self, symbol: str, interval: Interval) -> int:
         query = select(func.count()).where(
             bars.c.symbol == symbol, bars.c.interval == interval.value

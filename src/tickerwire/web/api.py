@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
 from tickerwire.runtime import Runtime
-from tickerwire.web import views
+from tickerwire.web import quote_views, search_views, views
 from tickerwire.web.deps import get_runtime
 
 router = APIRouter(prefix="/api/v1", tags=["markets"])
@@ -87,3 +87,63 @@ def providers(runtime: RuntimeDep) -> ProvidersResponse:
     return ProvidersResponse(
         order=runtime.settings.providers.order, notices=views.provider_notices(runtime)
     )
+
+
+class SymbolMatch(BaseModel):
+    symbol: str
+    name: str
+    asset_class: str
+    path: str
+
+
+@router.get("/symbols", response_model=list[SymbolMatch])
+def symbols(
+    runtime: RuntimeDep,
+    q: Annotated[str, Query(max_length=100, description="start of a symbol or name")] = "",
+) -> list[SymbolMatch]:
+    """Autocomplete: tracked instruments whose symbol or name starts with (or, after those,
+    contains) ``q``."""
+    needle = q.strip().casefold()
+    ranked: list[tuple[int, str]] = []
+    for instrument in runtime.registry:
+        names = (
+            instrument.symbol.casefold(),
+            instrument.name.casefold(),
+            instrument.label.casefold(),
+        )
+        if not needle or any(n.startswith(needle) for n in names):
+            ranked.append((0, instrument.symbol))
+        elif any(needle in n for n in names):
+            ranked.append((1, instrument.symbol))
+    return [
+        SymbolMatch(
+            symbol=i.symbol, name=i.name, asset_class=i.asset_class.value, path=f"/quote/{i.symbol}"
+        )
+        for i in (runtime.registry.get(s) for _, s in sorted(ranked)[:20])
+    ]
+
+
+@router.get("/movers", response_model=quote_views.Movers)
+def movers(runtime: RuntimeDep) -> quote_views.Movers:
+    """Gainers, losers and most active among tracked instruments, and the instruments most
+    named in the last 24 hours of news."""
+    return quote_views.movers(runtime)
+
+
+@router.get("/search", response_model=search_views.SearchPage, tags=["news"])
+def search(
+    runtime: RuntimeDep,
+    q: Annotated[str, Query(max_length=500, description='words; "a phrase" in quotes')] = "",
+    publisher: str | None = None,
+    symbol: str | None = None,
+    since: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+    until: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+    page: Annotated[int, Query(ge=1, le=500)] = 1,
+) -> search_views.SearchPage:
+    """Full-text search over stored articles, ranked by relevance and recency."""
+    try:
+        return search_views.search(
+            runtime, q=q, publisher=publisher, symbol=symbol, since=since, until=until, page=page
+        )
+    except search_views.SearchError as error:
+        raise HTTPException(422, str(error)) from error

@@ -15,7 +15,7 @@ from fastapi_offline import FastAPIOffline
 from tickerwire import __version__
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
-from tickerwire.web import api, pages, stream
+from tickerwire.web import api, pages, quote_pages, stream
 from tickerwire.web.cache import RenderCache
 from tickerwire.web.security import SecurityHeaders
 
@@ -69,5 +69,6 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(stream.router)
+    app.include_router(quote_pages.router)
     app.include_router(pages.router)
     return app

@@ -67,6 +67,26 @@ class BodyPart(BaseModel):
     figure: FigureView | None = None
 
 
+class TagChip(BaseModel):
+    """An instrument (with its latest quote) or an entity the article names."""
+
+    label: str
+    path: str
+    kind: str
+    mentions: int
+    price_text: str | None = None
+    percent_text: str | None = None
+    direction: str | None = None
+
+
+class TopicPage(BaseModel):
+    slug: str
+    name: str
+    kind: str
+    news: list[Headline]
+    news_feed: str
+
+
 class ArticlePage(BaseModel):
     id: int
     title: str
@@ -87,6 +107,8 @@ class ArticlePage(BaseModel):
     extraction_note: str | None
     more_from: list[Headline]
     also_from: list[SourceView]
+    instruments: list[TagChip]
+    entities: list[TagChip]
 
 
 class FeedView(BaseModel):
@@ -260,4 +282,53 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         extraction_note=note,
         more_from=more,
         also_from=siblings,
+        **_chips(runtime, article_id),
+    )
+
+
+def _chips(runtime: Runtime, article_id: int) -> dict[str, list[TagChip]]:
+    from tickerwire.news.topics import entity_slug
+
+    symbols, named = runtime.news.tags(article_id)
+    known = [s for s in symbols if s["symbol"] in runtime.registry]
+    quotes = runtime.markets.latest_quotes([s["symbol"] for s in known])
+    instruments = []
+    for row in known:
+        instrument = runtime.registry.get(row["symbol"])
+        quote = quotes.get(instrument.symbol)
+        percent = quote.change_percent if quote else None
+        instruments.append(
+            TagChip(
+                label=instrument.label,
+                path=f"/quote/{instrument.symbol}",
+                kind=instrument.asset_class.value,
+                mentions=row["mentions"],
+                price_text=fmt.price(quote.price, instrument.precision) if quote else None,
+                percent_text=fmt.percent(percent) if quote else None,
+                direction=fmt.direction(percent, 2) if quote else None,
+            )
+        )
+    entities = [
+        TagChip(
+            label=row["name"],
+            path=f"/topic/{entity_slug(row['name'])}",
+            kind=row["kind"],
+            mentions=row["mentions"],
+        )
+        for row in named
+    ]
+    return {"instruments": instruments, "entities": entities}
+
+
+def topic_page(runtime: Runtime, slug: str) -> TopicPage | None:
+    found = runtime.news.entity(slug)
+    if found is None:
+        return None
+    zone = runtime.settings.timezone
+    return TopicPage(
+        slug=slug,
+        name=found["name"],
+        kind=found["kind"],
+        news=[headline(r, zone) for r in runtime.news.articles_for_entity(slug)],
+        news_feed=f"/topic/{slug}/news.xml",
     )

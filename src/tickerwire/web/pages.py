@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tickerwire.runtime import Runtime
-from tickerwire.web import news_views, views
+from tickerwire.web import news_views, quote_views, search_views, views
 from tickerwire.web.cache import RenderCache
 from tickerwire.web.deps import get_cache, get_runtime
 
@@ -29,6 +30,12 @@ templates = Environment(
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 CacheDep = Annotated[RenderCache, Depends(get_cache)]
+
+
+def render_page(name: str, runtime: Runtime, **context: object) -> bytes:
+    """A template with what every page's header needs (the symbols for autocomplete)."""
+    template = templates.get_template(name)
+    return template.render(instruments=list(runtime.registry), **context).encode()
 
 
 def _html(body: bytes) -> Response:
@@ -45,7 +52,7 @@ def home(runtime: RuntimeDep, cache: CacheDep) -> Response:
 
     def render() -> bytes:
         page = views.home(runtime, now)
-        return templates.get_template("home.html").render(page=page).encode()
+        return render_page("home.html", runtime, page=page, movers=quote_views.movers(runtime))
 
     return _html(cache.get_or_render("/", now, render))
 
@@ -61,7 +68,7 @@ def home_json(runtime: RuntimeDep, cache: CacheDep) -> Response:
 
 
 def _not_found(message: str) -> Response:
-    body = templates.get_template("not_found.html").render(message=message)
+    body = templates.get_template("not_found.html").render(message=message, title="Not found")
     return Response(body, status_code=404, media_type="text/html; charset=utf-8")
 
 
@@ -92,7 +99,7 @@ def article(article_id: int, runtime: RuntimeDep, cache: CacheDep) -> Response:
         if page is None:
             return b""
         top = views.markets_top(runtime, now)
-        return templates.get_template("article.html").render(article=page, top=top).encode()
+        return render_page("article.html", runtime, article=page, top=top)
 
     body = cache.get_or_render(f"/article/{article_id}", now, render)
     if not body:
@@ -105,8 +112,7 @@ def feeds_page(runtime: RuntimeDep, cache: CacheDep) -> Response:
     now = runtime.now()
 
     def render() -> bytes:
-        rows = news_views.feeds(runtime)
-        return templates.get_template("feeds.html").render(feeds=rows).encode()
+        return render_page("feeds.html", runtime, feeds=news_views.feeds(runtime))
 
     return _html(cache.get_or_render("/feeds", now, render))
 
@@ -115,3 +121,26 @@ def feeds_page(runtime: RuntimeDep, cache: CacheDep) -> Response:
 def feeds_json(runtime: RuntimeDep) -> Response:
     rows = [views.as_json(f) for f in news_views.feeds(runtime)]
     return _json(json.dumps({"feeds": rows}).encode())
+
+
+@router.get("/search")
+def search_page(
+    runtime: RuntimeDep,
+    q: str = "",
+    publisher: str | None = None,
+    symbol: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: int = 1,
+) -> Response:
+    """Not cached: every query is different, and the store's index answers fast."""
+    filters = {"publisher": publisher, "symbol": symbol, "since": since, "until": until}
+    error = None
+    try:
+        result = search_views.search(runtime, q=q, page=page, **filters)
+    except search_views.SearchError as problem:
+        error = str(problem)
+        result = search_views.search(runtime, q=q)
+    pager = urlencode({"q": q, **{k: v for k, v in filters.items() if v}})
+    body = render_page("search.html", runtime, page=result, error=error, pager_query=pager, query=q)
+    return Response(body, status_code=400 if error else 200, media_type="text/html; charset=utf-8")

@@ -1,0 +1,202 @@
+"""Articles and the stories that group syndicated copies of one piece of news."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, or_, select, update
+
+from tickerwire.store.feeds import _new_id
+from tickerwire.store.schema import articles, stories
+from tickerwire.store.upsert import upsert
+
+_SIGN = 1 << 63
+
+
+def to_signed(value: int | None) -> int | None:
+    """Store an unsigned 64-bit fingerprint in a signed BIGINT column."""
+    return None if value is None else value - _SIGN
+
+
+def to_unsigned(value: int | None) -> int | None:
+    return None if value is None else value + _SIGN
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An article as the pipeline hands it to the store; HTML already sanitized."""
+
+    canonical_url: str
+    url: str
+    title: str
+    title_key: str
+    byline: str | None
+    site_name: str | None
+    lang: str | None
+    published: datetime | None
+    updated: datetime | None
+    lead_image: dict[str, Any] | None
+    figures: list[dict[str, Any]]
+    video: dict[str, Any] | None
+    body_html: str
+    text: str
+    summary_html: str
+    extracted: bool
+    extraction_error: str | None
+    fingerprint: int | None
+    fetched_at: datetime
+    story_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+#: What a headline needs: the columns every article listing selects.
+LISTING_COLUMNS = (
+    articles.c.id,
+    articles.c.story_id,
+    articles.c.title,
+    articles.c.site_name,
+    articles.c.byline,
+    articles.c.published,
+    articles.c.first_seen_at,
+    articles.c.lead_image,
+    articles.c.url,
+    articles.c.extracted,
+)
+
+
+class ArticleQueries:
+    engine: Engine
+
+    def article_id_for_url(self, canonical_url: str) -> int | None:
+        query = select(articles.c.id).where(articles.c.canonical_url == canonical_url)
+        with self.engine.connect() as connection:
+            found = connection.execute(query).scalar()
+        return int(found) if found is not None else None
+
+    def story_candidates(self, since: datetime, limit: int = 2000) -> list[dict[str, Any]]:
+        """Recent articles to match a new one against, newest first."""
+        query = (
+            select(
+                articles.c.story_id,
+                articles.c.title,
+                articles.c.text,
+                articles.c.fingerprint,
+                articles.c.canonical_url,
+                articles.c.published,
+            )
+            .where(or_(articles.c.first_seen_at >= since, articles.c.published >= since))
+            .order_by(articles.c.first_seen_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [
+                dict(row._mapping) | {"fingerprint": to_unsigned(row.fingerprint)}
+                for row in connection.execute(query)
+            ]
+
+    def save_article(self, record: ArticleRecord, *, now: datetime) -> int:
+        """Store or refresh an article (keyed by canonical URL) in its story; a new story
+        is opened when ``record.story_id`` is None. Returns the article's id."""
+        with self.engine.begin() as connection:
+            existing = connection.execute(
+                select(articles.c.id, articles.c.story_id).where(
+                    articles.c.canonical_url == record.canonical_url
+                )
+            ).first()
+            story_id = record.story_id or (existing.story_id if existing else None)
+            if story_id is None:
+                story_id = _new_id(
+                    connection.execute(
+                        stories.insert().values(
+                            title=record.title, first_seen_at=now, updated_at=now
+                        )
+                    )
+                )
+            else:
+                connection.execute(
+                    update(stories).where(stories.c.id == story_id).values(updated_at=now)
+                )
+            row = {
+                "canonical_url": record.canonical_url,
+                "url": record.url,
+                "story_id": story_id,
+                "title": record.title,
+                "title_key": record.title_key,
+                "byline": record.byline,
+                "site_name": record.site_name,
+                "lang": record.lang,
+                "published": record.published,
+                "updated": record.updated,
+                "lead_image": record.lead_image,
+                "figures": record.figures,
+                "video": record.video,
+                "body_html": record.body_html,
+                "text": record.text,
+                "summary_html": record.summary_html,
+                "extracted": record.extracted,
+                "extraction_error": record.extraction_error,
+                "fingerprint": to_signed(record.fingerprint),
+                "first_seen_at": now,
+                "fetched_at": record.fetched_at,
+            }
+            upsert(
+                connection,
+                articles,
+                [row],
+                keys=["canonical_url"],
+                update=lambda table, excluded: {
+                    name: excluded[name]
+                    for name in row
+                    if name not in ("canonical_url", "first_seen_at", "story_id")
+                },
+            )
+            article_id = connection.execute(
+                select(articles.c.id).where(articles.c.canonical_url == record.canonical_url)
+            ).scalar_one()
+        return int(article_id)
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
+        return dict(row._mapping) if row else None
+
+    def latest_articles(
+        self,
+        limit: int = 20,
+        *,
+        site_name: str | None = None,
+        exclude: int | None = None,
+        one_per_story: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Newest first (by published time, else first seen); one article per story by
+        default, so a syndicated story shows once."""
+        when = func.coalesce(articles.c.published, articles.c.first_seen_at)
+        query = select(*LISTING_COLUMNS)
+        conditions = []
+        if site_name is not None:
+            conditions.append(articles.c.site_name == site_name)
+        if exclude is not None:
+            conditions.append(articles.c.id != exclude)
+        if one_per_story:
+            first = select(func.min(articles.c.id)).group_by(articles.c.story_id).scalar_subquery()
+            conditions.append(articles.c.id.in_(first))
+        if conditions:
+            query = query.where(and_(*conditions))
+        query = query.order_by(when.desc(), articles.c.id.desc()).limit(limit)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def story_articles(self, story_id: int) -> list[dict[str, Any]]:
+        query = (
+            select(articles.c.id, articles.c.title, articles.c.site_name, articles.c.url)
+            .where(articles.c.story_id == story_id)
+            .order_by(articles.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def article_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(articles)).scalar_one())

@@ -1,0 +1,353 @@
+"""Full-text search over articles: SQLite FTS5 and PostgreSQL tsvector behind one call.
+
+The search objects themselves (an FTS5 table kept by triggers; a generated, GIN-indexed
+tsvector column) are made by migration 0004; this module only queries them.
+
+User text never reaches either engine's query syntax. It is split once, here, into terms:
+bare words, "quoted phrases" (an unclosed quote runs to the end), and a word ending in
+``*`` as a prefix (three characters at least, so ``a*`` cannot expand to half the
+vocabulary); terms past MAX_TERMS are ignored. Every term must match (AND); operators
+(AND, OR, NOT, NEAR, -, column:) are ordinary words. Each backend then tokenizes a term
+with the tokenizer that built its own index: SQLite gets the term's letters-and-digits
+runs, each quoted, so no character of the input can be FTS5 syntax; PostgreSQL gets the
+term's text through phraseto_tsquery, which accepts any text. Text with no letters or
+digits finds nothing rather than failing.
+
+Ranking is relevance times a recency boost: ``1 + 2 / (1 + age_days / 7)``, so a story
+from today counts three times its relevance, one from last week twice, and an old one
+about once. The floor of one keeps an old article that matches far better above a fresh
+passing mention, which a pure exponential decay would not; the rational form needs no
+exp(), which SQLite only has when compiled with its math functions. Relevance is bm25()
+with the title weighted 10, byline and site 2, body 1 on SQLite, and ts_rank_cd with the
+default weights (A 1.0, B 0.4, C 0.2) on PostgreSQL, so scores differ between backends
+but clear cases order the same (bm25 saturates repeated terms, so on SQLite a title match
+counts about twice a body match, not ten times). Age is from the published time, else the
+time the article was first seen, as the news listings do. The date filter is on the
+published time alone, so its index can serve it: an article without one is in no range;
+``since`` is inclusive, ``until`` exclusive.
+
+Snippets are plain text with highlight ranges: the engines mark matches with sentinels
+made afresh for each search (control characters around a random nonce, so no article text
+can forge one), which are turned here into (start, end) offsets; other control characters
+are dropped. Markup is only ever produced by :meth:`SearchHit.marked_snippet`, after
+escaping.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    column,
+    extract,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import CTE, FromClause
+
+from tickerwire.store.schema import article_entities, article_instruments, articles
+from tickerwire.store.types import UTCDateTime
+
+MAX_LIMIT = 100
+MAX_TERMS = 32
+MIN_PREFIX = 3
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_WORD = re.compile(r"[^\W_]+")
+
+_FTS = table("search_articles", column("rowid"))
+_FTS_NAME: ColumnElement[Any] = literal_column("search_articles")
+_FTS_WEIGHTS = (10.0, 2.0, 2.0, 1.0)  # title, byline, site_name, text: the table's order
+_FTS_TEXT_COLUMN = 3
+_PG_CONFIG: ColumnElement[Any] = literal_column("'search_english'::regconfig")
+_PG_DOCUMENT: ColumnElement[Any] = literal_column("articles.search_document")
+_PG_INDEXED_TEXT = 100_000
+_PG_HEADLINE = "MaxWords=30, MinWords=15, MaxFragments=1"
+
+
+def is_search_object(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+    """True for the tables, columns and indexes migration 0004 makes; they are not in
+    schema.py, so an alembic ``include_name`` filter must leave them out of comparisons."""
+    return name is not None and type_ in ("table", "column", "index") and name.startswith("search_")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    publisher: str | None = None
+    symbol: str | None = None
+    entity: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    title: str
+    site_name: str | None
+    published: datetime | None
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    score: float
+
+    def marked_snippet(self) -> str:
+        """The snippet as HTML: text escaped, each highlight in ``<mark>``."""
+        parts, at = [], 0
+        for start, end in self.highlights:
+            parts += [html.escape(self.snippet[at:start]), "<mark>"]
+            parts += [html.escape(self.snippet[start:end]), "</mark>"]
+            at = end
+        parts.append(html.escape(self.snippet[at:]))
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing that must match: a word, a phrase, or (one word) a prefix."""
+
+    source: str
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def fts5(self) -> str:
+        return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+
+
+def parse_terms(text: str) -> list[Term]:
+    """The terms of a user's query, at most MAX_TERMS of them."""
+    terms = []
+    for match in _PIECE.finditer(_clean(text)):
+        phrase, bare = match.group(1), match.group(2)
+        source = phrase if phrase is not None else bare.rstrip("*")
+        words = tuple(_WORD.findall(source))
+        if not words:
+            continue
+        prefix = bare is not None and bare.endswith("*") and len(words) == 1
+        terms.append(Term(source, words, prefix and len(words[0]) >= MIN_PREFIX))
+    return terms[:MAX_TERMS]
+
+
+def _clean(text: str) -> str:
+    """Neither driver can send NUL or lone surrogates; such text cannot match anyway."""
+    return text.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Highlight sentinels for one search; the nonce keeps article text from forging them."""
+
+    start: str
+    stop: str
+
+    @classmethod
+    def fresh(cls) -> _Marks:
+        nonce = secrets.token_hex(8)
+        return cls(f"\x02{nonce}\x02", f"\x03{nonce}\x03")
+
+    def unmark(self, marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """Plain text (control characters dropped) and the highlighted ranges in it."""
+        plain: list[str] = []
+        ranges: list[tuple[int, int]] = []
+        length, opened = 0, None
+        for piece in re.split(f"({re.escape(self.start)}|{re.escape(self.stop)})", marked):
+            if piece == self.start:
+                opened = length
+            elif piece == self.stop:
+                if opened is not None and length > opened:
+                    ranges.append((opened, length))
+                opened = None
+            else:
+                text = _CONTROL.sub("", piece)
+                plain.append(text)
+                length += len(text)
+        return "".join(plain), tuple(ranges)
+
+
+@dataclass(frozen=True)
+class _Request:
+    terms: list[Term]
+    filters: list[ColumnElement[bool]]
+    now: datetime
+    limit: int
+    offset: int
+    marks: _Marks
+
+
+class SearchStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def search(self, query: SearchQuery, *, now: datetime) -> SearchResult:
+        """Matching articles, best first, with the number of all matches. Paging is
+        clamped (limit to 0..MAX_LIMIT, offset to >= 0), not refused: it comes from URLs."""
+        terms = parse_terms(query.text)
+        filters = _filters(query)
+        if not terms or filters is None:
+            return SearchResult([], 0)
+        request = _Request(
+            terms,
+            filters,
+            now,
+            limit=max(0, min(query.limit, MAX_LIMIT)),
+            offset=max(0, query.offset),
+            marks=_Marks.fresh(),
+        )
+        with self.engine.connect() as connection:
+            dialect = connection.dialect.name
+            if dialect not in _PLANS:
+                raise NotImplementedError(f"no full-text search for the {dialect} backend")
+            return _execute(connection, request, _PLANS[dialect](request))
+
+    def publishers(self) -> list[str]:
+        """Distinct site names, for the publisher filter."""
+        query = (
+            select(articles.c.site_name)
+            .where(articles.c.site_name.is_not(None), articles.c.site_name != "")
+            .distinct()
+            .order_by(articles.c.site_name)
+        )
+        with self.engine.connect() as connection:
+            return [str(name) for name in connection.execute(query).scalars()]
+
+
+def _filters(query: SearchQuery) -> list[ColumnElement[bool]] | None:
+    """Conditions on articles; None when a filter value can never match."""
+    texts = (query.publisher, query.symbol, query.entity)
+    if any(value is not None and _clean(value) != value for value in texts):
+        return None
+    conditions: list[ColumnElement[bool]] = []
+    if query.publisher is not None:
+        conditions.append(articles.c.site_name == query.publisher)
+    if query.symbol is not None:
+        tagged = select(article_instruments.c.article_id).where(
+            article_instruments.c.symbol == query.symbol
+        )
+        conditions.append(articles.c.id.in_(tagged))
+    if query.entity is not None:
+        named = select(article_entities.c.article_id).where(article_entities.c.slug == query.entity)
+        conditions.append(articles.c.id.in_(named))
+    if query.since is not None:
+        conditions.append(articles.c.published >= query.since)
+    if query.until is not None:
+        conditions.append(articles.c.published < query.until)
+    return conditions
+
+
+def _when() -> ColumnElement[datetime]:
+    return func.coalesce(articles.c.published, articles.c.first_seen_at)
+
+
+def _boost(age_days: ColumnElement[Any]) -> ColumnElement[Any]:
+    return 1.0 + 2.0 / (1.0 + age_days / 7.0)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one backend matches, scores and excerpts: ``score`` is valid beside
+    ``matching``; ``snippet`` over ``source(page)``, the page's rows joined back."""
+
+    matching: Select[Any]
+    score: ColumnElement[float]
+    snippet: ColumnElement[str]
+    source: Callable[[CTE], FromClause]
+
+
+def _execute(connection: Connection, request: _Request, plan: _Plan) -> SearchResult:
+    """The requested page by score, then excerpts for it alone, because an excerpt costs
+    more than a match; then the count of every match."""
+    hits = []
+    if request.limit:
+        page = (
+            plan.matching.add_columns(plan.score.label("score"))
+            .order_by(plan.score.desc(), articles.c.id.desc())
+            .limit(request.limit)
+            .offset(request.offset)
+            .cte("page")
+        )
+        shown = (
+            select(
+                articles.c.id,
+                articles.c.title,
+                articles.c.site_name,
+                articles.c.published,
+                page.c.score,
+                plan.snippet.label("snippet"),
+            )
+            .select_from(plan.source(page))
+            .order_by(page.c.score.desc(), articles.c.id.desc())
+        )
+        for row in connection.execute(shown):
+            plain, ranges = request.marks.unmark(row.snippet or "")
+            hits.append(
+                SearchHit(row.id, row.title, row.site_name, row.published, plain, ranges, row.score)
+            )
+    total = connection.execute(select(func.count()).select_from(plan.matching.subquery()))
+    return SearchResult(hits, int(total.scalar_one()))
+
+
+def _sqlite_plan(request: _Request) -> _Plan:
+    match = _FTS_NAME.op("MATCH")(" ".join(term.fts5() for term in request.terms))
+    now = literal(request.now, UTCDateTime())
+    age = func.max(0.0, func.julianday(now) - func.julianday(_when()))
+    marks = request.marks
+    return _Plan(
+        matching=select(articles.c.id)
+        .select_from(_FTS.join(articles, articles.c.id == _FTS.c.rowid))
+        .where(match, *request.filters),
+        score=-func.bm25(_FTS_NAME, *_FTS_WEIGHTS) * _boost(age),
+        snippet=func.snippet(_FTS_NAME, _FTS_TEXT_COLUMN, marks.start, marks.stop, "…", 24),
+        source=lambda page: page.join(articles, articles.c.id == page.c.id).join(
+            _FTS, and_(_FTS.c.rowid == page.c.id, match)
+        ),
+    )
+
+
+def _postgresql_plan(request: _Request) -> _Plan:
+    parts: list[ColumnElement[Any]] = [
+        func.to_tsquery(_PG_CONFIG, term.words[0] + ":*")
+        if term.prefix
+        else func.phraseto_tsquery(_PG_CONFIG, term.source)
+        for term in request.terms
+    ]
+    tsquery = reduce(lambda left, right: left.op("&&")(right), parts)
+    now = literal(request.now, UTCDateTime())
+    age = func.greatest(0.0, extract("epoch", now - _when()) / 86400.0)
+    marks = request.marks
+    options = f'StartSel="{marks.start}", StopSel="{marks.stop}", {_PG_HEADLINE}'
+    body = func.left(articles.c.text, _PG_INDEXED_TEXT)
+    return _Plan(
+        matching=select(articles.c.id).where(_PG_DOCUMENT.op("@@")(tsquery), *request.filters),
+        score=func.ts_rank_cd(_PG_DOCUMENT, tsquery, 1) * _boost(age),
+        snippet=func.ts_headline(_PG_CONFIG, body, tsquery, options),
+        source=lambda page: page.join(articles, articles.c.id == page.c.id),
+    )
+
+
+_PLANS: dict[str, Callable[[_Request], _Plan]] = {
+    "sqlite": _sqlite_plan,
+    "postgresql": _postgresql_plan,
+}

@@ -1,0 +1,58 @@
+"""Atom feeds out (/quote/{symbol}/news.xml, /topic/{slug}/news.xml), built with feedgen.
+
+Entries carry the title, link, publisher and a plain-text summary; article HTML does not
+leave through feeds, so nothing here needs a second sanitizing pass.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from tickerwire.news.urls import safe_url
+
+SUMMARY_CHARS = 400
+
+
+def news_feed(
+    *,
+    feed_id: str,
+    title: str,
+    self_url: str,
+    page_url: str,
+    articles: list[dict[str, Any]],
+    base_url: str,
+    updated: datetime,
+) -> bytes:
+    generator = FeedGenerator()
+    generator.id(feed_id)
+    generator.title(title)
+    generator.link(href=self_url, rel="self")
+    generator.link(href=page_url, rel="alternate")
+    generator.updated(max((_when(a) for a in articles), default=updated))
+    generator.generator("Tickerwire")
+    for row in reversed(articles):  # feedgen prepends; keep newest first in the document
+        entry = generator.add_entry()
+        local = f"{base_url}/article/{row['id']}"
+        entry.id(local)
+        entry.title(row["title"])
+        entry.link(href=local, rel="alternate")
+        original = safe_url(row.get("url"))
+        if original:
+            entry.link(href=original, rel="related")
+        entry.updated(_when(row))
+        if row.get("published"):
+            entry.published(row["published"])
+        if row.get("site_name"):
+            entry.author({"name": row["site_name"]})
+        text = " ".join((row.get("text") or "").split())
+        if text:
+            entry.summary(text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else ""))
+    return bytes(generator.atom_str(pretty=True))
+
+
+def _when(row: dict[str, Any]) -> datetime:
+    moment: datetime = row.get("published") or row["first_seen_at"]
+    return moment
