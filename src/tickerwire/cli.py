@@ -75,6 +75,38 @@ def serve(
 
 
 @cli.command()
+@click.option("--demo", is_flag=True, default=None, help="Simulated quotes, no network needed.")
+@click.pass_context
+def worker(ctx: click.Context, demo: bool | None) -> None:
+    """Run the pollers and the news pipeline without a web server.
+
+    For scale-out: one or more workers and several `serve --no-poll` web processes on one
+    PostgreSQL database, with TICKERWIRE_REDIS_URL set so quotes reach every web process.
+    Feeds are leased in the database, so two workers never refresh the same feed at once.
+    """
+    settings = _settings(ctx, demo=demo)
+    asyncio.run(_work(settings))
+
+
+async def _work(settings: Settings) -> None:
+    import signal
+
+    from tickerwire.runtime import Runtime
+
+    runtime = await Runtime.open(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    errors.print(f"Worker polling {len(runtime.registry)} instruments and the feeds due.")
+    try:
+        await asyncio.to_thread(runtime.seed_default_feeds)
+        await asyncio.gather(runtime.poller.run(stop), runtime.pipeline.run(stop))
+    finally:
+        await runtime.close()
+
+
+@cli.command()
 @click.argument("symbols", nargs=-1, required=True)
 @click.option("--demo", is_flag=True, default=None, help="Ask the simulated provider.")
 @click.pass_context

@@ -287,6 +287,6 @@ def tag(ctx: click.Context, title: str | None) -> None:
     from tickerwire.cli import settings_from
     from tickerwire.news.tagging import Tagger
 
-    text = click.get_text_stream("stdin").read()
+    text = sys.stdin.read()
     tagger = Tagger(settings_from(ctx).registry)
     click.echo(json.dumps(tagger.tag(text, title=title).to_json(), ensure_ascii=False))

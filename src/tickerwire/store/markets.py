@@ -120,6 +120,23 @@ class MarketStore:
         with self.engine.connect() as connection:
             return [_bar_from_row(row) for row in connection.execute(query)]
 
+    def closes(
+        self, symbol: str, interval: Interval, start: datetime, end: datetime
+    ) -> list[float]:
+        """Only the closes, oldest first: what a sparkline needs, without building bars."""
+        query = (
+            select(bars.c.close)
+            .where(
+                bars.c.symbol == symbol,
+                bars.c.interval == interval.value,
+                bars.c.start >= start,
+                bars.c.start < end,
+            )
+            .order_by(bars.c.start)
+        )
+        with self.engine.connect() as connection:
+            return [float(c) for c in connection.execute(query).scalars()]
+
     def last_close_before(self, symbol: str, moment: datetime) -> float | None:
         """The close of the latest bar, of any interval, that had ended by ``moment``.
 

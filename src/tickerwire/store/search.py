@@ -80,7 +80,7 @@ _PG_INDEXED_TEXT = 100_000
 _PG_HEADLINE = "MaxWords=30, MinWords=15, MaxFragments=1"
 
 
-def is_search_object(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+def is_search_object(name: str | None, type_: str, parent_names: Mapping[Any, Any]) -> bool:
     """True for the tables, columns and indexes migration 0004 makes; they are not in
     schema.py, so an alembic ``include_name`` filter must leave them out of comparisons."""
     return name is not None and type_ in ("table", "column", "index") and name.startswith("search_")

@@ -21,6 +21,10 @@ def sparkline(
     is drawn as a dashed line when it falls within the range shown."""
     if len(values) < 2:
         return None
+    if len(values) > width * 2:
+        # Two points per pixel is all a line this small can show.
+        step = len(values) / (width * 2)
+        values = [values[int(i * step)] for i in range(width * 2)] + [values[-1]]
     low = min(values) if baseline is None else min(min(values), baseline)
     high = max(values) if baseline is None else max(max(values), baseline)
     span = (high - low) or 1.0

@@ -124,8 +124,10 @@ def ribbon_cell(
     spark = None
     if quote is not None:
         opens, closes = calendar.current_or_last_session(instrument.calendar, now)
-        bars = runtime.markets.bars(instrument.symbol, Interval.M1, opens, closes)
-        line = sparkline([b.close for b in bars], quote.previous_close)
+        line = sparkline(
+            runtime.markets.closes(instrument.symbol, Interval.M1, opens, closes),
+            quote.previous_close,
+        )
         spark = SparklineView.model_validate(line, from_attributes=True) if line else None
     change = quote.change if quote else None
     heading = fmt.direction(change, precision)
