@@ -41,3 +41,39 @@ def test_quotes_for_an_unknown_symbol_names_it_and_the_known_ones(tmp_path: Path
     code, output = run("--database-url", f"sqlite:///{tmp_path / 'x.sqlite3'}", "quotes", "NOPE")
     assert code != 0
     assert "NOPE" in output and "SPX" in output
+
+
+def test_worker_polls_until_told_to_stop(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+    env = dict(os.environ, TICKERWIRE_DEFAULT_FEEDS="[]")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tickerwire", "--database-url", url, "worker", "--demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    engine = sa.create_engine(url)
+    try:
+        deadline = time.monotonic() + 60
+        count = 0
+        while time.monotonic() < deadline and count < 16:
+            time.sleep(0.5)
+            try:
+                with engine.connect() as connection:
+                    count = connection.execute(sa.text("select count(*) from quotes")).scalar_one()
+            except sa.exc.OperationalError:
+                continue  # the schema is not there yet
+        assert count == 16
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _, err = worker.communicate(timeout=30)
+        engine.dispose()
+    assert worker.returncode == 0, err.decode()
