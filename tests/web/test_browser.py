@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import threading
@@ -204,3 +205,45 @@ def test_quote_page_ranges_search_and_tag_chip_to_quote(
         expect(page.locator(".quote-news .headline-title").first).to_have_text(
             "Fed holds rates steady as inflation cools"
         )
+
+
+def test_quotes_published_on_redis_update_the_open_page_live(
+    database_url: str, browser_page: object
+) -> None:
+    """The scale-out path: a worker elsewhere publishes on Redis, this web process pushes
+    the event over SSE, and the page's script updates the cell."""
+    import redis
+
+    from tickerwire.live.bus import Event
+    from tickerwire.live.redis_bus import CHANNEL
+
+    redis_url = os.environ.get("TICKERWIRE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        publisher = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
+        publisher.ping()
+    except redis.ConnectionError as error:
+        if os.environ.get("TICKERWIRE_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis at {redis_url} is not answering: {error}")
+        pytest.skip(f"Redis at {redis_url} is not answering: {error}")
+    from playwright.sync_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    settings = Settings(
+        database_url=database_url, redis_url=redis_url, poller_enabled=False, default_feeds=[]
+    )
+    with serving(create_app(settings)) as base:
+        page.goto(base + "/")
+        cell = page.locator('.ribbon-cell[data-symbol="GC"]')
+        expect(cell.locator("[data-field=price]")).to_have_text("—")
+        page.wait_for_timeout(500)  # let the EventSource connect
+        event = Event("quote", "GC", {
+            "symbol": "GC", "price": 2712.5, "change": 12.5, "change_percent": 0.463,
+            "as_of": "2026-11-20T15:00:00+00:00", "provider": "test", "precision": 2,
+            "simulated": False,
+        })  # fmt: skip
+        publisher.publish(CHANNEL, event.to_json())
+        expect(cell.locator("[data-field=price]")).to_have_text("2,712.50")
+        expect(cell.locator("[data-field=change]")).to_have_text("+12.50")
+        expect(cell.locator("[data-field=percent]")).to_have_text("(+0.46%)")
+        expect(cell).to_have_class(re.compile(r"\bup\b"))
+    publisher.close()

@@ -74,6 +74,7 @@ class TagChip(BaseModel):
     path: str
     kind: str
     mentions: int
+    symbol: str | None = None
     price_text: str | None = None
     percent_text: str | None = None
     direction: str | None = None
@@ -300,6 +301,7 @@ def _chips(runtime: Runtime, article_id: int) -> dict[str, list[TagChip]]:
         instruments.append(
             TagChip(
                 label=instrument.label,
+                symbol=instrument.symbol,
                 path=f"/quote/{instrument.symbol}",
                 kind=instrument.asset_class.value,
                 mentions=row["mentions"],

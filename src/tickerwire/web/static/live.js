@@ -2,8 +2,9 @@
 // The page is complete without this script; it only keeps the numbers moving.
 (function () {
   "use strict";
-  const ribbon = document.getElementById("ribbon");
-  if (!ribbon || !window.EventSource) return;
+  // Anything with data-symbol and data-field children follows the stream: ribbon cells,
+  // the quote page's headline numbers, an article's instrument chips.
+  if (!document.querySelector("[data-symbol]") || !window.EventSource) return;
   const arrows = { up: "▲", down: "▼", flat: "■" };
   const words = { up: "up", down: "down", flat: "unchanged" };
 
@@ -29,10 +30,14 @@
   }
 
   function apply(quote) {
-    const cell = ribbon.querySelector('[data-symbol="' + CSS.escape(quote.symbol) + '"]');
-    if (!cell) return;
+    const selector = '[data-symbol="' + CSS.escape(quote.symbol) + '"]';
+    document.querySelectorAll(selector).forEach(function (cell) { update(cell, quote); });
+  }
+
+  function update(cell, quote) {
     const precision = quote.precision;
-    const before = cell.querySelector('[data-field="price"]').textContent;
+    const priceNode = cell.querySelector('[data-field="price"]');
+    const before = priceNode ? priceNode.textContent : "";
     const price = fixed(quote.price, precision);
     const way = direction(quote.change, precision);
     set(cell, "price", price);
@@ -48,8 +53,9 @@
     cell.classList.remove("up", "down", "flat", "stale");
     cell.classList.add(way);
     const old = parseFloat(before.replace(/[^0-9.]/g, ""));
-    if (!isNaN(old) && old !== quote.price) {
-      const flash = old < quote.price ? "flash-up" : "flash-down";
+    const now = Number(quote.price.toFixed(precision));
+    if (!isNaN(old) && old !== now) {
+      const flash = old < now ? "flash-up" : "flash-down";
       cell.classList.add(flash);
       setTimeout(function () { cell.classList.remove(flash); }, 700);
     }
