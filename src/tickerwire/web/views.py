@@ -170,9 +170,10 @@ def provider_notices(runtime: Runtime) -> list[ProviderNotice]:
         if not row["consecutive_failures"] or row["last_error_at"] is None:
             continue
         retry = row["next_retry_at"]
+        error = (row["last_error"] or "").removeprefix(f"{row['name']}: ")
         text = (
             f"{row['name'].capitalize()} failed at {fmt.clock_time(row['last_error_at'], zone)}: "
-            f"{row['last_error']}."
+            f"{error}."
         )
         if retry is not None:
             text += f" Retrying at {fmt.clock_time(retry, zone)}."
@@ -180,7 +181,7 @@ def provider_notices(runtime: Runtime) -> list[ProviderNotice]:
             ProviderNotice(
                 provider=row["name"],
                 failed_at=row["last_error_at"],
-                error=row["last_error"] or "",
+                error=error,
                 retry_at=retry,
                 text=text,
             )
