@@ -153,9 +153,7 @@ async def _print_quotes(settings: Settings, symbols: list[str]) -> None:
         console.print(table)
         if any(q.simulated for q in fetched.values()):
             console.print("[bold]SIMULATED[/]: a seeded random walk for the demo, not market data.")
-        for health in runtime.chain.health():
-            if health.consecutive_failures and health.last_error:
-                errors.print(f"[yellow]{health.name} failed: {health.last_error}[/]")
+        _report_failing_providers(runtime)
     finally:
         await runtime.close()
 
@@ -195,11 +193,15 @@ async def _backfill(settings: Settings, instruments: list[Any], length: Any) -> 
 
             written = await history.run(steps, runtime.chain, runtime.markets, progress=advance)
         console.print(f"{written} bars written for {', '.join(i.symbol for i in instruments)}.")
-        for health in runtime.chain.health():
-            if health.consecutive_failures and health.last_error:
-                errors.print(f"[yellow]{health.name} failed: {health.last_error}[/]")
+        _report_failing_providers(runtime)
     finally:
         await runtime.close()
+
+
+def _report_failing_providers(runtime: Any) -> None:
+    for health in runtime.chain.health():
+        if health.consecutive_failures and health.last_error:
+            errors.print(f"[yellow]{health.name} failed: {health.last_error}[/]")
 
 
 @cli.group()

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from support.http_server import LocalServer
-from support.newsroom import FED_STORY, OIL_STORY, Newsroom
-from support.runtimes import opened_runtime, refresh_quotes, subscribe
-from tickerwire.config import Settings
+from support.newsroom import FED_STORY, OIL_STORY
 from tickerwire.runtime import Runtime
-from tickerwire.web.app import create_app
-
-
-@pytest.fixture
-def news_client(database_url: str) -> Iterator[tuple[TestClient, Runtime]]:
-    settings = Settings(
-        database_url=database_url,
-        demo=True,
-        poller_enabled=False,
-        default_feeds=[],
-        fetch={"allow_hosts": ["127.0.0.1"], "deadline": 3},
-    )
-    with LocalServer() as server:
-        Newsroom(server).publish(FED_STORY, OIL_STORY)
-        with (
-            opened_runtime(settings, subscribe(server.url("/feed.xml")), refresh_quotes) as runtime,
-            TestClient(create_app(settings, runtime=runtime)) as client,
-        ):
-            yield client, runtime
 
 
 def article_id(runtime: Runtime, title: str) -> int:
     return next(a["id"] for a in runtime.news.latest_articles() if a["title"] == title)
 
 
-def test_home_lists_the_headlines_with_publisher(news_client: tuple[TestClient, Runtime]) -> None:
-    client, _ = news_client
+def test_home_lists_the_headlines_with_publisher(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     tree = HTMLParser(client.get("/").text)
     titles = [a.text() for a in tree.css(".headline-title")]
     assert titles == [OIL_STORY.title, FED_STORY.title]  # newest first
@@ -47,9 +22,9 @@ def test_home_lists_the_headlines_with_publisher(news_client: tuple[TestClient, 
 
 
 def test_the_article_page_shows_headline_byline_caption_credit_and_body(
-    news_client: tuple[TestClient, Runtime],
+    news_portal: tuple[TestClient, Runtime],
 ) -> None:
-    client, runtime = news_client
+    client, runtime = news_portal
     response = client.get(f"/article/{article_id(runtime, FED_STORY.title)}")
     assert response.status_code == 200
     tree = HTMLParser(response.text)
@@ -63,33 +38,33 @@ def test_the_article_page_shows_headline_byline_caption_credit_and_body(
 
 
 def test_the_article_page_has_the_ribbon_and_more_from_the_publisher(
-    news_client: tuple[TestClient, Runtime],
+    news_portal: tuple[TestClient, Runtime],
 ) -> None:
-    client, runtime = news_client
+    client, runtime = news_portal
     tree = HTMLParser(client.get(f"/article/{article_id(runtime, FED_STORY.title)}").text)
     assert len(tree.css(".ribbon-cell")) == 16
     assert tree.css_first(".more-from h2").text() == "More from Example Wire"
     assert [a.text() for a in tree.css(".more-from .headline-title")] == [OIL_STORY.title]
 
 
-def test_the_article_json_twin_has_the_same_fields(news_client: tuple[TestClient, Runtime]) -> None:
-    client, runtime = news_client
+def test_the_article_json_twin_has_the_same_fields(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, runtime = news_portal
     twin = client.get(f"/article/{article_id(runtime, FED_STORY.title)}.json").json()
     assert twin["title"] == FED_STORY.title
     assert twin["lead_image"]["credit"] == FED_STORY.figure_credit
     assert twin["more_from"][0]["title"] == OIL_STORY.title
 
 
-def test_an_unknown_article_is_a_404_page(news_client: tuple[TestClient, Runtime]) -> None:
-    client, _ = news_client
+def test_an_unknown_article_is_a_404_page(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     assert client.get("/article/999999").status_code == 404
     assert client.get("/article/999999.json").status_code == 404
 
 
 def test_the_feeds_page_shows_each_feeds_state_and_next_fetch(
-    news_client: tuple[TestClient, Runtime],
+    news_portal: tuple[TestClient, Runtime],
 ) -> None:
-    client, _ = news_client
+    client, _ = news_portal
     tree = HTMLParser(client.get("/feeds").text)
     (row,) = tree.css("tr.feed")
     assert row.css_first(".feed-title").text() == "Example Wire"

@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from xml.etree import ElementTree
 
-import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from support.http_server import LocalServer
-from support.moments import FRIDAY_MORNING
-from support.newsroom import FED_STORY, OIL_STORY, Newsroom
-from support.runtimes import opened_runtime, refresh_quotes, subscribe
-from tickerwire.config import Settings
+from support.newsroom import FED_STORY, OIL_STORY
 from tickerwire.runtime import Runtime
-from tickerwire.web.app import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def portal(database_url: str) -> Iterator[tuple[TestClient, Runtime]]:
-    settings = Settings(
-        database_url=database_url,
-        demo=True,
-        poller_enabled=False,
-        default_feeds=[],
-        fetch={"allow_hosts": ["127.0.0.1"], "deadline": 3},
-    )
-    with LocalServer() as server:
-        Newsroom(server).publish(FED_STORY, OIL_STORY)
-        with (
-            opened_runtime(
-                settings,
-                subscribe(server.url("/feed.xml")),
-                refresh_quotes,
-                clock=lambda: FRIDAY_MORNING,
-            ) as runtime,
-            TestClient(create_app(settings, runtime=runtime)) as client,
-        ):
-            yield client, runtime
 
 
 def page(client: TestClient, path: str) -> HTMLParser:
@@ -50,9 +20,9 @@ def page(client: TestClient, path: str) -> HTMLParser:
 
 
 def test_the_quote_page_shows_price_stats_and_market_state(
-    portal: tuple[TestClient, Runtime],
+    news_portal: tuple[TestClient, Runtime],
 ) -> None:
-    client, _ = portal
+    client, _ = news_portal
     tree = page(client, "/quote/SPX")
     assert tree.css_first("h1.quote-name").text().startswith("S&P 500")
     labels = [n.text() for n in tree.css(".quote-stats dt")]
@@ -62,8 +32,10 @@ def test_the_quote_page_shows_price_stats_and_market_state(
     assert tree.css_first("[data-field=price]").text() != "—"
 
 
-def test_the_chart_is_inline_svg_with_a_text_summary(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_the_chart_is_inline_svg_with_a_text_summary(
+    news_portal: tuple[TestClient, Runtime],
+) -> None:
+    client, _ = news_portal
     tree = page(client, "/quote/SPX")
     svg = tree.css_first("#chart svg")
     assert svg is not None and svg.attributes.get("role") == "img"
@@ -71,9 +43,9 @@ def test_the_chart_is_inline_svg_with_a_text_summary(portal: tuple[TestClient, R
 
 
 def test_each_chart_range_is_a_link_that_works_without_javascript(
-    portal: tuple[TestClient, Runtime],
+    news_portal: tuple[TestClient, Runtime],
 ) -> None:
-    client, _ = portal
+    client, _ = news_portal
     links = page(client, "/quote/SPX").css(".chart-ranges a")
     assert [a.text() for a in links] == ["1D", "5D", "1M", "6M", "YTD", "1Y", "5Y", "MAX"]
     for link in links:
@@ -82,34 +54,36 @@ def test_each_chart_range_is_a_link_that_works_without_javascript(
         assert target.css_first("#chart svg") is not None
 
 
-def test_an_unknown_range_is_a_clear_400(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_an_unknown_range_is_a_clear_400(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     response = client.get("/quote/SPX", params={"range": "2W"})
     assert response.status_code == 400 and "1D" in response.text
 
 
-def test_an_untracked_symbol_is_a_404(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_an_untracked_symbol_is_a_404(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     assert client.get("/quote/NOPE").status_code == 404
     assert client.get("/quote/NOPE.json").status_code == 404
 
 
-def test_the_quote_page_lists_the_instruments_news(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_the_quote_page_lists_the_instruments_news(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     oil = [a.text() for a in page(client, "/quote/CL").css(".quote-news .headline-title")]
     assert oil == [OIL_STORY.title]
 
 
-def test_the_quote_json_twin_has_stats_chart_and_news(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_the_quote_json_twin_has_stats_chart_and_news(
+    news_portal: tuple[TestClient, Runtime],
+) -> None:
+    client, _ = news_portal
     twin = client.get("/quote/CL.json", params={"range": "5D"}).json()
     assert twin["symbol"] == "CL" and twin["chart"]["range"] == "5D"
     assert twin["chart"]["points"] > 2
     assert twin["news"][0]["title"] == OIL_STORY.title
 
 
-def test_an_instrument_news_feed_is_valid_atom(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_an_instrument_news_feed_is_valid_atom(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     response = client.get("/quote/CL/news.xml")
     assert response.headers["content-type"].startswith("application/atom+xml")
     root = ElementTree.fromstring(response.content)
@@ -119,9 +93,9 @@ def test_an_instrument_news_feed_is_valid_atom(portal: tuple[TestClient, Runtime
 
 
 def test_article_pages_show_tag_chips_that_lead_to_quote_and_topic_pages(
-    portal: tuple[TestClient, Runtime],
+    news_portal: tuple[TestClient, Runtime],
 ) -> None:
-    client, runtime = portal
+    client, runtime = news_portal
     fed = next(a["id"] for a in runtime.news.latest_articles() if a["title"] == FED_STORY.title)
     tree = page(client, f"/article/{fed}")
     instruments = {
@@ -137,15 +111,15 @@ def test_article_pages_show_tag_chips_that_lead_to_quote_and_topic_pages(
     assert len(feed.findall(f"{ATOM}entry")) == 1
 
 
-def test_an_unknown_topic_is_a_404(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_an_unknown_topic_is_a_404(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     assert client.get("/topic/nobody-at-all").status_code == 404
 
 
 def test_movers_rank_gainers_and_losers_and_trending_counts_the_news(
-    portal: tuple[TestClient, Runtime],
+    news_portal: tuple[TestClient, Runtime],
 ) -> None:
-    client, _ = portal
+    client, _ = news_portal
     body = client.get("/api/v1/movers").json()
     gains = [m["change_percent"] for m in body["gainers"]]
     losses = [m["change_percent"] for m in body["losers"]]
@@ -155,8 +129,10 @@ def test_movers_rank_gainers_and_losers_and_trending_counts_the_news(
     assert page(client, "/").css_first("#movers") is not None
 
 
-def test_symbol_autocomplete_matches_symbols_and_names(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_symbol_autocomplete_matches_symbols_and_names(
+    news_portal: tuple[TestClient, Runtime],
+) -> None:
+    client, _ = news_portal
     assert [m["symbol"] for m in client.get("/api/v1/symbols", params={"q": "nik"}).json()] == [
         "N225"
     ]
@@ -165,8 +141,10 @@ def test_symbol_autocomplete_matches_symbols_and_names(portal: tuple[TestClient,
     assert len(options) == 16
 
 
-def test_search_finds_articles_by_words_and_filters(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_search_finds_articles_by_words_and_filters(
+    news_portal: tuple[TestClient, Runtime],
+) -> None:
+    client, _ = news_portal
     tree = page(client, "/search?q=policymakers")
     assert [a.text() for a in tree.css(".search-results .headline-title")] == [FED_STORY.title]
     assert tree.css_first(".snippet mark") is not None
@@ -178,14 +156,14 @@ def test_search_finds_articles_by_words_and_filters(portal: tuple[TestClient, Ru
     )
 
 
-def test_search_for_a_symbol_offers_its_quote_page(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_search_for_a_symbol_offers_its_quote_page(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     link = page(client, "/search?q=spx").css_first(".symbol-match a")
     assert link is not None and link.attributes["href"] == "/quote/SPX"
 
 
-def test_bad_search_filters_are_clear_errors(portal: tuple[TestClient, Runtime]) -> None:
-    client, _ = portal
+def test_bad_search_filters_are_clear_errors(news_portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = news_portal
     response = client.get("/api/v1/search", params={"q": "oil", "since": "yesterday"})
     assert response.status_code == 422 and "since" in response.json()["detail"]
     assert client.get("/search", params={"q": "oil", "symbol": "NOPE"}).status_code == 400

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from tickerwire.config import Settings
@@ -51,15 +51,6 @@ class RefreshResult:
     new_entries: int = 0
     error: str | None = None
     next_fetch_at: datetime | None = None
-
-
-def _figure_dict(figure: object) -> dict[str, str | None]:
-    return {
-        "url": getattr(figure, "url", None),
-        "caption": getattr(figure, "caption", None),
-        "credit": getattr(figure, "credit", None),
-        "alt": getattr(figure, "alt", None),
-    }
 
 
 class NewsPipeline:
@@ -217,7 +208,7 @@ class NewsPipeline:
         body_html = article.body_html if article and extracted else summary
         text = article.text if article and extracted else html_to_text(summary)
         lead = article.lead_image if article else None
-        lead_image = _figure_dict(lead) if lead else None
+        lead_image = asdict(lead) if lead else None
         if lead_image is None and entry.image_url:
             lead_image = {"url": entry.image_url, "caption": None, "credit": None, "alt": None}
         video = article.video if article else None
@@ -232,17 +223,8 @@ class NewsPipeline:
             published=(article.published if article else None) or entry.published,
             updated=(article.updated if article else None) or entry.updated,
             lead_image=lead_image,
-            figures=[_figure_dict(f) for f in (article.figures if article else [])],
-            video=(
-                {
-                    "url": video.url,
-                    "title": video.title,
-                    "thumbnail": video.thumbnail,
-                    "provider": video.provider,
-                }
-                if video
-                else None
-            ),
+            figures=[asdict(f) for f in (article.figures if article else [])],
+            video=asdict(video) if video else None,
             body_html=body_html,
             text=text,
             summary_html=summary,

@@ -7,6 +7,7 @@ is the same for every reader and is served from the render cache until its data 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel
 
 from tickerwire.runtime import Runtime
 from tickerwire.web import news_views, quote_views, search_views, views
@@ -90,21 +92,39 @@ def article_json(article_id: int, runtime: RuntimeDep, cache: CacheDep) -> Respo
     return _json(body)
 
 
-@router.get("/article/{article_id}")
-def article(article_id: int, runtime: RuntimeDep, cache: CacheDep) -> Response:
+def page_or_404(
+    runtime: Runtime,
+    cache: RenderCache,
+    key: str,
+    build: Callable[[], BaseModel | None],
+    template: str,
+    missing: str,
+) -> Response:
+    """A cached page under the ribbon, built from ``build``'s view model, or a 404 page
+    saying ``missing`` when there is nothing to show."""
     now = runtime.now()
 
     def render() -> bytes:
-        page = news_views.article_page(runtime, article_id)
+        page = build()
         if page is None:
             return b""
         top = views.markets_top(runtime, now)
-        return render_page("article.html", runtime, article=page, top=top)
+        return render_page(template, runtime, page=page, top=top)
 
-    body = cache.get_or_render(f"/article/{article_id}", now, render)
-    if not body:
-        return _not_found(f"There is no article {article_id}. It may have been removed.")
-    return _html(body)
+    body = cache.get_or_render(key, now, render)
+    return _html(body) if body else _not_found(missing)
+
+
+@router.get("/article/{article_id}")
+def article(article_id: int, runtime: RuntimeDep, cache: CacheDep) -> Response:
+    return page_or_404(
+        runtime,
+        cache,
+        f"/article/{article_id}",
+        lambda: news_views.article_page(runtime, article_id),
+        "article.html",
+        f"There is no article {article_id}. It may have been removed.",
+    )
 
 
 @router.get("/feeds")

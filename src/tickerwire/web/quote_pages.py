@@ -17,6 +17,7 @@ from tickerwire.web.pages import (
     _html,
     _json,
     _not_found,
+    page_or_404,
     render_page,
     templates,
 )
@@ -113,16 +114,11 @@ def topic_atom(slug: str, request: Request, runtime: RuntimeDep) -> Response:
 
 @router.get("/topic/{slug}")
 def topic(slug: str, runtime: RuntimeDep, cache: CacheDep) -> Response:
-    now = runtime.now()
-
-    def render() -> bytes:
-        page = news_views.topic_page(runtime, slug)
-        if page is None:
-            return b""
-        top = views.markets_top(runtime, now)
-        return render_page("topic.html", runtime, page=page, top=top)
-
-    body = cache.get_or_render(f"/topic/{slug}", now, render)
-    if not body:
-        return _not_found(f"No article names a topic {slug!r} yet.")
-    return _html(body)
+    return page_or_404(
+        runtime,
+        cache,
+        f"/topic/{slug}",
+        lambda: news_views.topic_page(runtime, slug),
+        "topic.html",
+        f"No article names a topic {slug!r} yet.",
+    )
