@@ -100,7 +100,7 @@ async def _work(settings: Settings) -> None:
         loop.add_signal_handler(signum, stop.set)
     errors.print(f"Worker polling {len(runtime.registry)} instruments and the feeds due.")
     try:
-        await asyncio.to_thread(runtime.seed_default_feeds)
+        await asyncio.to_thread(runtime.seed)
         await asyncio.gather(runtime.poller.run(stop), runtime.pipeline.run(stop))
     finally:
         await runtime.close()

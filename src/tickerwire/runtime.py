@@ -87,6 +87,14 @@ class Runtime:
             clock,
         )
 
+    def seed(self) -> None:
+        """First-start content: the default feeds, and in demo mode the sample news."""
+        self.seed_default_feeds()
+        if self.settings.demo:
+            from tickerwire.news.demo import seed_demo_news
+
+            seed_demo_news(self.pipeline)
+
     def seed_default_feeds(self) -> int:
         """Subscribe to the default feeds once per database; later removals stick."""
         if self.news.flag("default_feeds_seeded"):

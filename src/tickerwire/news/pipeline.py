@@ -186,9 +186,13 @@ class NewsPipeline:
             except (FetchError, ExtractionError) as failure:
                 error = str(failure)
         record = self._record(entry, feed, article, final_url or source, source, error)
-        article_id = await asyncio.to_thread(self._store_in_story, record)
+        return await asyncio.to_thread(self.store_article, record)
+
+    def store_article(self, record: ArticleRecord) -> int:
+        """The last stages for any article, fetched or not: dedupe into a story, store, tag."""
+        article_id = self._store_in_story(record)
         if self.tagger is not None:
-            await asyncio.to_thread(tag_article, self.tagger, self.store, article_id)
+            tag_article(self.tagger, self.store, article_id)
         return article_id
 
     def _record(

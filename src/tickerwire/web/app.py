@@ -46,7 +46,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_invalidate_on_events(active, cache))]
         if owned and settings.poller_enabled:
-            await asyncio.to_thread(active.seed_default_feeds)
+            await asyncio.to_thread(active.seed)
             tasks.append(asyncio.create_task(active.poller.run(stop), name="poller"))
             tasks.append(asyncio.create_task(active.pipeline.run(stop), name="news"))
         try:

@@ -14,6 +14,7 @@ import lxml.html
 from lxml import etree
 from pydantic import BaseModel
 
+from tickerwire.news.demo import is_demo_url
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
@@ -105,6 +106,7 @@ class ArticlePage(BaseModel):
     figures: list[FigureView]
     video: VideoView | None
     full_text: bool
+    sample: bool
     extraction_note: str | None
     more_from: list[Headline]
     also_from: list[SourceView]
@@ -256,8 +258,11 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         for s in runtime.news.story_articles(row["story_id"])
         if s["id"] != article_id
     ]
+    sample = is_demo_url(row["url"])
     note = None
-    if not row["extracted"]:
+    if sample:
+        note = "A sample article written for the offline demo: the events are invented."
+    elif not row["extracted"]:
         note = (
             "We could not fetch the full article"
             + (f" ({row['extraction_error']})" if row["extraction_error"] else "")
@@ -272,7 +277,7 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         updated=row["updated"],
         time_text=_time_text(row["published"], zone),
         lang=row["lang"],
-        original_url=safe_url(row["url"]),
+        original_url=None if sample else safe_url(row["url"]),
         lead_image=_figure(row["lead_image"]),
         body=interleave(row["body_html"], figures),
         body_html=row["body_html"],
@@ -280,6 +285,7 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         figures=figures,
         video=_video(row["video"]),
         full_text=bool(row["extracted"]),
+        sample=sample,
         extraction_note=note,
         more_from=more,
         also_from=siblings,
@@ -310,6 +316,8 @@ def _chips(runtime: Runtime, article_id: int) -> dict[str, list[TagChip]]:
                 direction=fmt.direction(percent, 2) if quote else None,
             )
         )
+    # An index or commodity already shown as an instrument chip needs no second chip.
+    shown = {name for row in known for name in _names(runtime, row["symbol"])}
     entities = [
         TagChip(
             label=row["name"],
@@ -318,8 +326,14 @@ def _chips(runtime: Runtime, article_id: int) -> dict[str, list[TagChip]]:
             mentions=row["mentions"],
         )
         for row in named
+        if row["name"] not in shown
     ]
     return {"instruments": instruments, "entities": entities}
+
+
+def _names(runtime: Runtime, symbol: str) -> set[str]:
+    instrument = runtime.registry.get(symbol)
+    return {instrument.name, instrument.label}
 
 
 def topic_page(runtime: Runtime, slug: str) -> TopicPage | None:
