@@ -77,3 +77,32 @@ def test_worker_polls_until_told_to_stop(tmp_path: Path) -> None:
         _, err = worker.communicate(timeout=30)
         engine.dispose()
     assert worker.returncode == 0, err.decode()
+
+
+def test_backfill_fills_daily_and_recent_bars_and_a_rerun_adds_none(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'history.sqlite3'}"
+
+    def bars() -> dict[str, int]:
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("select interval, count(*) from bars group by interval")
+            ).all()
+        engine.dispose()
+        return {interval: count for interval, count in rows}
+
+    code, output = run("--database-url", url, "backfill", "SPX", "--range", "6mo", "--demo")
+    assert code == 0, output
+    first = bars()
+    assert 120 <= first["1d"] <= 130  # about six months of NYSE sessions
+    assert {"1m", "5m", "1h"} <= set(first)
+    code, _ = run("--database-url", url, "backfill", "SPX", "--range", "6mo", "--demo")
+    assert code == 0 and bars() == first
+
+
+def test_backfill_refuses_a_range_it_cannot_read(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    code, output = run("--database-url", url, "backfill", "SPX", "--range", "soon", "--demo")
+    assert code != 0 and "30d, 6mo, 5y or max" in output

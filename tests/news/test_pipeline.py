@@ -211,3 +211,18 @@ async def test_two_workers_cannot_refresh_the_same_feed_at_once(
     assert not runtime.news.claim_feed(feed.id, runtime.now(), timedelta(minutes=10))
     later = runtime.now() + timedelta(minutes=11)
     assert runtime.news.claim_feed(feed.id, later, timedelta(minutes=10))  # the lease expired
+
+
+async def test_an_article_link_to_a_private_address_is_never_fetched(
+    runtime: Runtime, server: LocalServer
+) -> None:
+    with ForbiddenListener("127.0.0.2", server.port) as listener:
+        inward = Story("inward", "Quiet session for bonds", ["Yields were flat all day long."])
+        feed = rss("Wire", server.base_url, [inward], link_base=f"http://127.0.0.2:{server.port}")
+        server.route("/feed.xml", Reply(body=feed))
+        await subscribe_and_refresh(runtime, server.url("/feed.xml"))
+        assert listener.connections == []
+    (row,) = runtime.news.latest_articles()
+    article = runtime.news.article(row["id"])
+    assert article is not None and article["extracted"] is False
+    assert "Yields were flat" in article["text"]
