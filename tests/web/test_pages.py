@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from support.moments import FRIDAY_MORNING
+from support.runtimes import opened_runtime
+from tickerwire.config import Settings
 from tickerwire.instruments import DEFAULT_INSTRUMENTS
+from tickerwire.markets.quotes import Quote
+from tickerwire.web.app import create_app
 
 RIBBON_NAMES = [i.label for i in DEFAULT_INSTRUMENTS]
 
@@ -76,3 +83,21 @@ def test_pages_carry_strict_security_headers(client: TestClient) -> None:
 def test_pages_have_no_inline_script(client: TestClient) -> None:
     scripts = page(client).css("script")
     assert scripts and all(s.attributes.get("src") for s in scripts)
+
+
+def test_delayed_and_stale_quotes_are_labelled_with_their_age(settings: Settings) -> None:
+    late = FRIDAY_MORNING - timedelta(minutes=20)
+    old = FRIDAY_MORNING - timedelta(hours=2)
+    with opened_runtime(settings, clock=lambda: FRIDAY_MORNING) as runtime:
+        runtime.markets.save_quotes(
+            [
+                Quote("DJI", 43000.0, late, "test", previous_close=42900.0, delayed=True),
+                Quote("SPX", 5900.0, old, "test", previous_close=5890.0),
+            ]
+        )
+        with TestClient(create_app(settings, runtime=runtime)) as client:
+            tree = HTMLParser(client.get("/").text)
+    dji = tree.css_first('.ribbon-cell[data-symbol="DJI"]')
+    assert dji.css_first(".badge.delayed").text() == "Delayed · 20 min ago"
+    spx = tree.css_first('.ribbon-cell[data-symbol="SPX"]')
+    assert spx.css_first(".badge.stale").text() == "Stale · 2 h ago"
