@@ -6,7 +6,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 import uvicorn
 
 from support.moments import FRIDAY_MORNING
+from support.ports import free_port
 from support.runtimes import opened_runtime, refresh_quotes, subscribe
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
@@ -45,16 +45,10 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(app: object) -> Iterator[str]:
     """Run ``app`` under uvicorn in a thread, for the browser to load."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, port=port, log_level="warning", timeout_graceful_shutdown=1)  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

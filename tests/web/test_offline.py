@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from support.ports import free_port
 from support.runtimes import opened_runtime, refresh_quotes
 from tickerwire.config import Settings
 from tickerwire.web.app import create_app
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def offline_client(database_url: str) -> Iterator[TestClient]:
-    dead = f"http://127.0.0.1:{_closed_port()}"
+    dead = f"http://127.0.0.1:{free_port()}"
     settings = Settings(
         database_url=database_url,
         poller_enabled=False,

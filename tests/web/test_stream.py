@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 
 import httpx
 import pytest
 import uvicorn
 
 from support.moments import FRIDAY_MORNING
+from support.ports import free_port
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
@@ -18,16 +18,10 @@ from tickerwire.web.app import create_app
 pytestmark = pytest.mark.anyio
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_a_new_quote_reaches_a_stream_subscriber(database_url: str) -> None:
     settings = Settings(database_url=database_url, demo=True, poller_enabled=False)
     runtime = await Runtime.open(settings, clock=lambda: FRIDAY_MORNING)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(settings, runtime=runtime), port=port, log_level="warning",
         timeout_graceful_shutdown=1,

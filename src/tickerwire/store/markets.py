@@ -45,6 +45,16 @@ def _merge_into_bar(table: Any, excluded: Any) -> dict[str, Any]:
     }
 
 
+def _window(symbol: str, interval: Interval, start: datetime, end: datetime) -> Any:
+    """One instrument's bars of one interval starting in [start, end)."""
+    return and_(
+        bars.c.symbol == symbol,
+        bars.c.interval == interval.value,
+        bars.c.start >= start,
+        bars.c.start < end,
+    )
+
+
 class MarketStore:
     """The markets half of the store. Every write is an idempotent upsert."""
 
@@ -105,18 +115,7 @@ class MarketStore:
             )
 
     def bars(self, symbol: str, interval: Interval, start: datetime, end: datetime) -> list[Bar]:
-        query = (
-            select(bars)
-            .where(
-                and_(
-                    bars.c.symbol == symbol,
-                    bars.c.interval == interval.value,
-                    bars.c.start >= start,
-                    bars.c.start < end,
-                )
-            )
-            .order_by(bars.c.start)
-        )
+        query = select(bars).where(_window(symbol, interval, start, end)).order_by(bars.c.start)
         with self.engine.connect() as connection:
             return [_bar_from_row(row) for row in connection.execute(query)]
 
@@ -125,14 +124,7 @@ class MarketStore:
     ) -> list[float]:
         """Only the closes, oldest first: what a sparkline needs, without building bars."""
         query = (
-            select(bars.c.close)
-            .where(
-                bars.c.symbol == symbol,
-                bars.c.interval == interval.value,
-                bars.c.start >= start,
-                bars.c.start < end,
-            )
-            .order_by(bars.c.start)
+            select(bars.c.close).where(_window(symbol, interval, start, end)).order_by(bars.c.start)
         )
         with self.engine.connect() as connection:
             return [float(c) for c in connection.execute(query).scalars()]

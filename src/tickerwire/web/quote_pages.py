@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tickerwire.instruments import UnknownInstrument
 from tickerwire.markets.ranges import parse_range
+from tickerwire.runtime import Runtime
 from tickerwire.web import news_views, quote_views, views
 from tickerwire.web.atom import news_feed
 from tickerwire.web.pages import (
@@ -24,6 +26,24 @@ from tickerwire.web.pages import (
 
 router = APIRouter(include_in_schema=False)
 ATOM = "application/atom+xml; charset=utf-8"
+FEED_ENTRIES = 50
+
+
+def _atom(
+    request: Request, runtime: Runtime, page: str, name: str, articles: list[dict[str, Any]]
+) -> Response:
+    """The Atom twin of the page at ``page``: its newest articles."""
+    base = str(request.base_url).rstrip("/")
+    body = news_feed(
+        feed_id=f"{base}{page}",
+        title=f"{name} news — Tickerwire",
+        self_url=f"{base}{page}/news.xml",
+        page_url=f"{base}{page}",
+        articles=articles,
+        base_url=base,
+        updated=runtime.now(),
+    )
+    return Response(body, media_type=ATOM)
 
 
 def _bad_request(message: str) -> Response:
@@ -50,17 +70,8 @@ def quote_atom(symbol: str, request: Request, runtime: RuntimeDep) -> Response:
         instrument = runtime.registry.get(symbol)
     except UnknownInstrument as error:
         return _not_found(str(error))
-    base = str(request.base_url).rstrip("/")
-    body = news_feed(
-        feed_id=f"{base}/quote/{instrument.symbol}",
-        title=f"{instrument.name} news — Tickerwire",
-        self_url=f"{base}/quote/{instrument.symbol}/news.xml",
-        page_url=f"{base}/quote/{instrument.symbol}",
-        articles=runtime.news.articles_for_symbol(instrument.symbol, 50),
-        base_url=base,
-        updated=runtime.now(),
-    )
-    return Response(body, media_type=ATOM)
+    articles = runtime.news.articles_for_symbol(instrument.symbol, FEED_ENTRIES)
+    return _atom(request, runtime, f"/quote/{instrument.symbol}", instrument.name, articles)
 
 
 @router.get("/quote/{symbol}")
@@ -99,17 +110,8 @@ def topic_atom(slug: str, request: Request, runtime: RuntimeDep) -> Response:
     found = runtime.news.entity(slug)
     if found is None:
         return _not_found(f"No article names a topic {slug!r} yet.")
-    base = str(request.base_url).rstrip("/")
-    body = news_feed(
-        feed_id=f"{base}/topic/{slug}",
-        title=f"{found['name']} news — Tickerwire",
-        self_url=f"{base}/topic/{slug}/news.xml",
-        page_url=f"{base}/topic/{slug}",
-        articles=runtime.news.articles_for_entity(slug, 50),
-        base_url=base,
-        updated=runtime.now(),
-    )
-    return Response(body, media_type=ATOM)
+    articles = runtime.news.articles_for_entity(slug, FEED_ENTRIES)
+    return _atom(request, runtime, f"/topic/{slug}", found["name"], articles)
 
 
 @router.get("/topic/{slug}")

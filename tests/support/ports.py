@@ -1,0 +1,9 @@
+"""A loopback port nobody listens on (yet): for servers a test starts, or to refuse."""
+
+import socket
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
