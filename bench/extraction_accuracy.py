@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.table import Table
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.extract import ExtractionError, extract_article
+from tickerwire.news.extract.article import ExtractionError, extract_article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles"
 READABILITY_URL = "http://fakehost/test/page.html"

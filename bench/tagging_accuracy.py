@@ -1,6 +1,6 @@
 """Tagging accuracy and speed: Tickerwire's tagger beside a naive substring matcher.
 
-Scores both on the hand-labelled sentences in tests/news/fixtures/tagging/labelled.jsonl
+Scores both on the hand-labelled sentences in tests/news/tag/fixtures/labelled.jsonl
 (micro-averaged precision, recall and F1 over (sentence, tag) pairs, for instruments and for
 entities), then times both on a ~1,000-word article stitched from those sentences and prints
 sentences per second, microseconds per article, and the ratio ours / baseline.
@@ -25,10 +25,10 @@ from rich.console import Console
 from rich.table import Table
 
 from tickerwire.instruments import Registry
-from tickerwire.news.gazetteer import Target, build_gazetteer, fold, load_aliases, normalize
-from tickerwire.news.tagging import Tagger
+from tickerwire.news.tag.gazetteer import Target, build_gazetteer, fold, load_aliases, normalize
+from tickerwire.news.tag.tagger import Tagger
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests/news/fixtures/tagging/labelled.jsonl"
+LABELLED = Path(__file__).resolve().parents[1] / "tests/news/tag/fixtures/labelled.jsonl"
 
 Labels = tuple[frozenset[str], frozenset[tuple[str, str]]]
 

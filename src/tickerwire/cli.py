@@ -122,6 +122,7 @@ def quotes(ctx: click.Context, symbols: tuple[str, ...], demo: bool | None) -> N
 
 
 async def _print_quotes(settings: Settings, symbols: list[str]) -> None:
+    from tickerwire import humanize
     from tickerwire.runtime import Runtime
     from tickerwire.web import format as fmt
 
@@ -147,7 +148,7 @@ async def _print_quotes(settings: Settings, symbols: list[str]) -> None:
                 if colour
                 else fmt.signed(quote.change, p),
                 fmt.percent(quote.change_percent),
-                fmt.clock_time(quote.as_of, settings.timezone),
+                humanize.clock_time(quote.as_of, settings.timezone, runtime.now()),
                 quote.provider,
             )
         console.print(table)

@@ -10,7 +10,6 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,8 +18,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tickerwire import humanize
 from tickerwire.config import Settings
-from tickerwire.markets.calendar import format_duration
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
 from tickerwire.store.news import FeedExists, FeedRow
@@ -50,20 +49,6 @@ def progress_bar() -> Progress:
         console=errors,
         transient=False,
     )
-
-
-def _when(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "never"
-    if moment <= now:
-        return "due now"
-    return "in " + format_duration(moment - now)
-
-
-def _ago(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "never"
-    return format_duration(max(now - moment, timedelta(0))) + " ago"
 
 
 def _find_feed(runtime: Runtime, which: str) -> FeedRow:
@@ -114,7 +99,9 @@ def feeds_add(ctx: click.Context, url: str, title: str, no_fetch: bool) -> None:
             result = await runtime.pipeline.refresh_feed(feed)
         if result.status == "error":
             errors.print(f"[yellow]First fetch failed: {result.error}[/]")
-            errors.print(f"It will be retried {_when(result.next_fetch_at, runtime.now())}.")
+            errors.print(
+                f"It will be retried {humanize.until(result.next_fetch_at, runtime.now())}."
+            )
         else:
             console.print(f"{result.new_entries} new entries.")
 
@@ -141,8 +128,8 @@ def feeds_list(ctx: click.Context) -> None:
                 feed.url,
                 f"[{colour}]{feed.state}[/]" if colour else feed.state,
                 str(runtime.news.entry_count(feed.id)),
-                _ago(feed.last_fetch_at, now),
-                _when(feed.next_fetch_at, now),
+                humanize.ago(feed.last_fetch_at, now),
+                humanize.until(feed.next_fetch_at, now, due="due now"),
                 feed.last_error or "",
             )
         console.print(table)
@@ -204,7 +191,7 @@ async def _refresh_with_progress(runtime: Runtime, chosen: list[FeedRow]) -> Non
 def feeds_import(ctx: click.Context, opml_file: Path, no_fetch: bool) -> None:
     """Subscribe to every feed in an OPML file, then fetch them."""
     from tickerwire.cli import settings_from
-    from tickerwire.news.opml import OpmlError, parse_opml
+    from tickerwire.news.parse.opml import OpmlError, parse_opml
 
     settings = settings_from(ctx)
     content = opml_file.read_bytes()
@@ -247,7 +234,7 @@ def feeds_import(ctx: click.Context, opml_file: Path, no_fetch: bool) -> None:
 def feeds_export(ctx: click.Context, output: Path | None) -> None:
     """Write every subscription as OPML, to OUTPUT or standard output."""
     from tickerwire.cli import settings_from
-    from tickerwire.news.opml import export_opml
+    from tickerwire.news.parse.opml import export_opml
 
     async def work(runtime: Runtime) -> bytes:
         rows = [(f.title or f.url, f.url, f.site_url) for f in runtime.news.feeds()]
@@ -269,7 +256,7 @@ def extract(paths: tuple[Path, ...], url: str | None) -> None:
 
     A page that fails gives a line with an "error" field; the rest go on.
     """
-    from tickerwire.news.extract import extract_file
+    from tickerwire.news.extract.article import extract_file
 
     for path in paths:
         if not path.is_file():
@@ -285,7 +272,7 @@ def extract(paths: tuple[Path, ...], url: str | None) -> None:
 def tag(ctx: click.Context, title: str | None) -> None:
     """Read text on standard input; print the instruments and entities it names, as JSON."""
     from tickerwire.cli import settings_from
-    from tickerwire.news.tagging import Tagger
+    from tickerwire.news.tag.tagger import Tagger
 
     text = sys.stdin.read()
     tagger = Tagger(settings_from(ctx).registry)

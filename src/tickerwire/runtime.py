@@ -22,7 +22,7 @@ from tickerwire.markets.providers.factory import build_providers
 from tickerwire.markets.quotes import Quote
 from tickerwire.net.fetch import Fetcher
 from tickerwire.news.pipeline import NewsPipeline
-from tickerwire.news.tagging import Tagger
+from tickerwire.news.tag.tagger import Tagger
 from tickerwire.store import db
 from tickerwire.store.markets import MarketStore
 from tickerwire.store.news import FeedExists, NewsStore

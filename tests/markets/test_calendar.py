@@ -20,7 +20,6 @@ from tickerwire.markets.calendar import (
     MarketState,
     banner_text,
     current_or_last_session,
-    format_duration,
     market_status,
     previous_session_close,
     sessions_between,
@@ -278,28 +277,6 @@ def test_banner_for_a_lunch_break() -> None:
         banner_text(market_status("XTKS", utc(2026, 11, 24, 3)))
         == "Tokyo markets on a lunch break · reopens in 30 min"
     )
-
-
-@pytest.mark.parametrize(
-    ("delta", "text"),
-    [
-        (timedelta(hours=2, minutes=13), "2 h 13 min"),
-        (timedelta(minutes=45), "45 min"),
-        (timedelta(days=3, hours=4), "3 d 4 h"),
-        (timedelta(hours=3), "3 h"),
-        (timedelta(days=2), "2 d"),
-        (timedelta(seconds=20), "1 min"),
-        (timedelta(minutes=44, seconds=1), "45 min"),
-        (timedelta(0), "0 min"),
-    ],
-)
-def test_format_duration(delta: timedelta, text: str) -> None:
-    assert format_duration(delta) == text
-
-
-def test_format_duration_refuses_negative_durations() -> None:
-    with pytest.raises(ValueError):
-        format_duration(timedelta(minutes=-1))
 
 
 # --- Invariants --------------------------------------------------------------------------

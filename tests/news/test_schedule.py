@@ -11,7 +11,6 @@ from tickerwire.news.schedule import (
     RECENT_ENTRIES,
     FetchOutcome,
     ScheduleSettings,
-    describe,
     next_fetch,
     publishing_gap,
 )
@@ -240,20 +239,3 @@ def test_next_fetch_is_always_after_this_one_and_within_a_day(
     )
     next_at = next_fetch(outcome, failures)
     assert fetched_at < next_at <= fetched_at + timedelta(hours=24)
-
-
-# describe ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("delay", "text"),
-    [
-        (14 * MINUTE, "in 14 min"),
-        (2 * HOUR + 5 * MINUTE, "in 2 h 5 min"),
-        (timedelta(seconds=20), "in 1 min"),
-        (timedelta(0), "now"),
-        (-HOUR, "now"),
-    ],
-)
-def test_describe(delay: timedelta, text: str) -> None:
-    assert describe(FETCHED + delay, FETCHED) == text

@@ -24,6 +24,8 @@ import pandas as pd
 from exchange_calendars.errors import CalendarError as _XcalsError
 from exchange_calendars.us_futures_calendar import QuantopianUSFuturesCalendar
 
+from tickerwire.humanize import duration
+
 #: Calendar codes with special handling; every other exchange_calendars code works as-is.
 ALWAYS_OPEN = "24/7"
 US_FUTURES = "us_futures"
@@ -366,24 +368,6 @@ def _at_utc(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def format_duration(delta: timedelta) -> str:
-    """A countdown in at most two units, rounded up to the minute: "2 h 13 min", "3 d 4 h".
-
-    Rounding up means a market that is still shut never reads "opens in 0 min".
-    """
-    if delta < timedelta(0):
-        raise ValueError("duration must not be negative")
-    minutes, rest = divmod(delta, timedelta(minutes=1))
-    minutes += bool(rest)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min"
-
-
 def market_label(calendar_code: str) -> str:
     """The words a banner opens with: "U.S. markets", "London markets", "XPAR markets"."""
     return f"{_LABELS.get(calendar_code, calendar_code)} markets"
@@ -408,9 +392,9 @@ def banner_text(status: MarketStatus) -> str:
         if closes_in is None:
             return f"{label} open"
         early = " early" if status.early_close else ""
-        return f"{label} open · closes{early} in {format_duration(closes_in)}"
+        return f"{label} open · closes{early} in {duration(closes_in)}"
     if status.state is MarketState.POST and closes_in is not None:
-        return f"{label} after hours · closes in {format_duration(closes_in)}"
+        return f"{label} after hours · closes in {duration(closes_in)}"
     head = {
         MarketState.PRE: f"{label} pre-market",
         MarketState.POST: f"{label} after hours",
@@ -426,4 +410,4 @@ def banner_text(status: MarketStatus) -> str:
     if opens_in is None:
         return head
     verb = "reopens" if status.state is MarketState.BREAK else "opens"
-    return f"{head} · {verb} in {format_duration(opens_in)}"
+    return f"{head} · {verb} in {duration(opens_in)}"

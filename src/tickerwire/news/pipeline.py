@@ -26,13 +26,14 @@ from tickerwire.news.dedupe import (
     story_fingerprint,
     title_key,
 )
-from tickerwire.news.extract import Article, ExtractionError, extract_article
-from tickerwire.news.feed_model import Entry, Feed, FeedError
-from tickerwire.news.feeds import parse_feed
+from tickerwire.news.extract.article import ExtractionError, extract_article
+from tickerwire.news.model import Article, Entry, Feed
+from tickerwire.news.parse.feed import parse_feed
+from tickerwire.news.parse.rules import FeedError
 from tickerwire.news.sanitize import html_to_text
 from tickerwire.news.schedule import FetchOutcome, next_fetch
-from tickerwire.news.tagging import Tagger
-from tickerwire.news.topics import tag_article
+from tickerwire.news.tag.tagger import Tagger
+from tickerwire.news.tag.topics import tag_article
 from tickerwire.news.urls import safe_url
 from tickerwire.store.news import ArticleRecord, EntryRecord, FeedRow, NewsStore
 from tickerwire.types import Clock, utc_now

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from tickerwire.markets.calendar import format_duration
-
 #: How many of the newest entries set the publishing pace; an archive feed's history from
 #: years ago says nothing about how often it posts now.
 RECENT_ENTRIES = 20
@@ -135,13 +133,6 @@ def publishing_gap(entry_times: Sequence[datetime], now: datetime) -> timedelta 
         return None
     gaps = [newer - older for newer, older in pairwise(times)]
     return statistics.median_low(gaps)
-
-
-def describe(next_at: datetime, now: datetime) -> str:
-    """When the next fetch is, for people: "in 14 min", "in 2 h 5 min", or "now" when due."""
-    if next_at <= now:
-        return "now"
-    return f"in {format_duration(next_at - now)}"
 
 
 def _clamp(value: timedelta, low: timedelta, high: timedelta) -> timedelta:

@@ -85,7 +85,8 @@ def ribbon(runtime: RuntimeDep) -> RibbonResponse:
 def providers(runtime: RuntimeDep) -> ProvidersResponse:
     """The failover order and any provider that is failing, with when it retries."""
     return ProvidersResponse(
-        order=runtime.settings.providers.order, notices=views.provider_notices(runtime)
+        order=runtime.settings.providers.order,
+        notices=views.provider_notices(runtime, runtime.now()),
     )
 
 

@@ -3,11 +3,6 @@ for readers who cannot see the colour."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from tickerwire.markets.calendar import format_duration
-
 
 def price(value: float | None, precision: int) -> str:
     return "—" if value is None else f"{value:,.{precision}f}"
@@ -35,21 +30,3 @@ def direction(value: float | None, precision: int) -> str:
 
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "■"}
-
-
-def clock_time(moment: datetime, zone: str) -> str:
-    """'4:00 PM EST' today, 'Nov 21, 4:00 PM EST' otherwise, in the reader's zone."""
-    local = moment.astimezone(ZoneInfo(zone))
-    now = datetime.now(local.tzinfo)
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    if local.date() == now.date():
-        return f"{hour} {local.tzname()}"
-    if local.year == now.year:
-        return f"{local.strftime('%b')} {local.day}, {hour} {local.tzname()}"
-    return f"{local.strftime('%b')} {local.day}, {local.year}"
-
-
-def age(delta: timedelta) -> str:
-    if delta < timedelta(minutes=1):
-        return "just now"
-    return f"{format_duration(delta)} ago"

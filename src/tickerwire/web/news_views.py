@@ -14,6 +14,7 @@ import lxml.html
 from lxml import etree
 from pydantic import BaseModel
 
+from tickerwire import humanize
 from tickerwire.news.demo import is_demo_url
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
@@ -130,8 +131,6 @@ class FeedView(BaseModel):
 
 
 def feeds(runtime: Runtime) -> list[FeedView]:
-    from tickerwire.news.schedule import describe
-
     now = runtime.now()
     return [
         FeedView(
@@ -144,7 +143,7 @@ def feeds(runtime: Runtime) -> list[FeedView]:
             last_fetch_at=f.last_fetch_at,
             last_success_at=f.last_success_at,
             next_fetch_at=f.next_fetch_at,
-            next_fetch_text=describe(f.next_fetch_at, now),
+            next_fetch_text=humanize.until(f.next_fetch_at, now),
             last_error=f.last_error,
             consecutive_failures=f.consecutive_failures,
         )
@@ -152,11 +151,11 @@ def feeds(runtime: Runtime) -> list[FeedView]:
     ]
 
 
-def _time_text(moment: datetime | None, zone: str) -> str:
-    return fmt.clock_time(moment, zone) if moment else ""
+def _time_text(moment: datetime | None, zone: str, now: datetime) -> str:
+    return humanize.clock_time(moment, zone, now) if moment else ""
 
 
-def headline(row: dict[str, Any], zone: str) -> Headline:
+def headline(row: dict[str, Any], zone: str, now: datetime) -> Headline:
     when = row.get("published") or row.get("first_seen_at")
     lead = row.get("lead_image") or {}
     return Headline(
@@ -164,7 +163,7 @@ def headline(row: dict[str, Any], zone: str) -> Headline:
         title=row["title"],
         publisher=row.get("site_name"),
         published=when,
-        time_text=_time_text(when, zone),
+        time_text=_time_text(when, zone, now),
         thumbnail=safe_url(lead.get("url")),
         path=f"/article/{row['id']}",
         full_text=bool(row.get("extracted")),
@@ -173,7 +172,8 @@ def headline(row: dict[str, Any], zone: str) -> Headline:
 
 def headlines(runtime: Runtime, limit: int = 20) -> list[Headline]:
     zone = runtime.settings.timezone
-    return [headline(row, zone) for row in runtime.news.latest_articles(limit)]
+    now = runtime.now()
+    return [headline(row, zone, now) for row in runtime.news.latest_articles(limit)]
 
 
 def _figure(raw: dict[str, Any] | None) -> FigureView | None:
@@ -239,11 +239,12 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
     if row is None:
         return None
     zone = runtime.settings.timezone
+    now = runtime.now()
     figures = [f for f in (_figure(raw) for raw in row["figures"] or []) if f is not None]
     more = []
     if row["site_name"]:
         more = [
-            headline(r, zone)
+            headline(r, zone, now)
             for r in runtime.news.latest_articles(
                 MORE_FROM, site_name=row["site_name"], exclude=article_id, one_per_story=False
             )
@@ -275,7 +276,7 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         byline=row["byline"],
         published=row["published"],
         updated=row["updated"],
-        time_text=_time_text(row["published"], zone),
+        time_text=_time_text(row["published"], zone, now),
         lang=row["lang"],
         original_url=None if sample else safe_url(row["url"]),
         lead_image=_figure(row["lead_image"]),
@@ -294,7 +295,7 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
 
 
 def _chips(runtime: Runtime, article_id: int) -> dict[str, list[TagChip]]:
-    from tickerwire.news.topics import entity_slug
+    from tickerwire.news.tag.topics import entity_slug
 
     symbols, named = runtime.news.tags(article_id)
     known = [s for s in symbols if s["symbol"] in runtime.registry]
@@ -341,10 +342,11 @@ def topic_page(runtime: Runtime, slug: str) -> TopicPage | None:
     if found is None:
         return None
     zone = runtime.settings.timezone
+    now = runtime.now()
     return TopicPage(
         slug=slug,
         name=found["name"],
         kind=found["kind"],
-        news=[headline(r, zone) for r in runtime.news.articles_for_entity(slug)],
+        news=[headline(r, zone, now) for r in runtime.news.articles_for_entity(slug)],
         news_feed=f"/topic/{slug}/news.xml",
     )

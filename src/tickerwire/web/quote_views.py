@@ -154,7 +154,7 @@ def quote_page(runtime: Runtime, instrument: Instrument, range_: ChartRange) -> 
         quote=cell,
         stats=stats,
         chart=chart_view(runtime, instrument, range_, quote.previous_close if quote else None),
-        news=[headline(r, zone) for r in runtime.news.articles_for_symbol(instrument.symbol)],
+        news=[headline(r, zone, now) for r in runtime.news.articles_for_symbol(instrument.symbol)],
         news_feed=f"/quote/{instrument.symbol}/news.xml",
     )
 

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import BaseModel
 
+from tickerwire import humanize
 from tickerwire.runtime import Runtime
 from tickerwire.store.search import SearchQuery, SearchStore
-from tickerwire.web import format as fmt
 from tickerwire.web.quote_views import SymbolLink
 
 PAGE_SIZE = 20
@@ -73,6 +73,7 @@ def search(
         raise SearchError("'since' is after 'until'")
     page = max(1, min(page, 500))
     store = SearchStore(runtime.engine)
+    now = runtime.now()
     result = store.search(
         SearchQuery(
             text=q,
@@ -83,7 +84,7 @@ def search(
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         ),
-        now=runtime.now(),
+        now=now,
     )
     zone = runtime.settings.timezone
     exact = q.upper()
@@ -102,7 +103,7 @@ def search(
                 title=h.title,
                 publisher=h.site_name,
                 published=h.published,
-                time_text=fmt.clock_time(h.published, zone) if h.published else "",
+                time_text=humanize.clock_time(h.published, zone, now) if h.published else "",
                 snippet=h.snippet,
                 snippet_html=h.marked_snippet(),
                 path=f"/article/{h.article_id}",

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tickerwire import humanize
 from tickerwire.instruments import Instrument
 from tickerwire.markets import calendar
 from tickerwire.markets.freshness import is_stale
@@ -146,8 +147,10 @@ def ribbon_cell(
         direction=heading,
         arrow=fmt.ARROWS[heading],
         as_of=quote.as_of if quote else None,
-        as_of_text=fmt.clock_time(quote.as_of, runtime.settings.timezone) if quote else "no data",
-        age_text=fmt.age(quote.age(now)) if quote else "",
+        as_of_text=(
+            humanize.clock_time(quote.as_of, runtime.settings.timezone, now) if quote else "no data"
+        ),
+        age_text=humanize.age(quote.age(now)) if quote else "",
         stale=is_stale(instrument, quote, now, stale_after) if quote else False,
         delayed=quote.delayed if quote else False,
         provider=quote.provider if quote else None,
@@ -163,7 +166,7 @@ def ribbon(runtime: Runtime, now: datetime) -> list[RibbonCell]:
     return [ribbon_cell(runtime, i, quotes.get(i.symbol), now) for i in instruments]
 
 
-def provider_notices(runtime: Runtime) -> list[ProviderNotice]:
+def provider_notices(runtime: Runtime, now: datetime) -> list[ProviderNotice]:
     notices = []
     zone = runtime.settings.timezone
     for row in runtime.markets.health():
@@ -171,12 +174,10 @@ def provider_notices(runtime: Runtime) -> list[ProviderNotice]:
             continue
         retry = row["next_retry_at"]
         error = (row["last_error"] or "").removeprefix(f"{row['name']}: ")
-        text = (
-            f"{row['name'].capitalize()} failed at {fmt.clock_time(row['last_error_at'], zone)}: "
-            f"{error}."
-        )
+        failed_at = humanize.clock_time(row["last_error_at"], zone, now)
+        text = f"{row['name'].capitalize()} failed at {failed_at}: {error}."
         if retry is not None:
-            text += f" Retrying at {fmt.clock_time(retry, zone)}."
+            text += f" Retrying at {humanize.clock_time(retry, zone, now)}."
         notices.append(
             ProviderNotice(
                 provider=row["name"],
@@ -196,7 +197,7 @@ def markets_top(runtime: Runtime, now: datetime) -> MarketsTop:
         ribbon=cells,
         simulated=runtime.settings.demo or any(c.simulated for c in cells),
         replay=any(c.provider == "replay" for c in cells),
-        notices=provider_notices(runtime),
+        notices=provider_notices(runtime, now),
     )
 
 

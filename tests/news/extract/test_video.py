@@ -2,9 +2,10 @@
 
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.jsonld import read_linked_data
-from tickerwire.news.tags import read_meta_tags
-from tickerwire.news.video import Video, find_video
+from tickerwire.news.extract.jsonld import read_linked_data
+from tickerwire.news.extract.page_text import read_meta_tags
+from tickerwire.news.extract.video import find_video
+from tickerwire.news.model import Video
 
 BASE = "https://news.example/world/story.html"
 

@@ -10,8 +10,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tickerwire.news.jsonld import LinkedData, text_value, types_of
-from tickerwire.news.tags import MetaTags, clean_text, first_meta, names_site
+from tickerwire.news.extract.jsonld import LinkedData, text_value, types_of
+from tickerwire.news.extract.page_text import MetaTags, clean_text, first_meta, names_site
 
 _BY = re.compile(
     r"^\s*(?:(?:written|posted|published|eingestellt|veröffentlicht|geschrieben|verfasst)\s+)?"

@@ -2,7 +2,7 @@
 
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.jsonld import LinkedData, read_linked_data, text_value
+from tickerwire.news.extract.jsonld import LinkedData, read_linked_data, text_value
 
 
 def linked(*blocks: str) -> LinkedData:

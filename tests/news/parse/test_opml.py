@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tickerwire.news.opml import OpmlError, OpmlOutline, export_opml, parse_opml
+from tickerwire.news.parse.opml import OpmlError, OpmlOutline, export_opml, parse_opml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tickerwire.instruments import Registry
-from tickerwire.news.gazetteer import (
+from tickerwire.news.tag.gazetteer import (
     Alias,
     AliasTable,
     Context,

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from typing import TypeVar
+
+from tickerwire.news.model import Entry
 
 T = TypeVar("T")
 
@@ -23,45 +25,6 @@ _OLDEST = datetime.min.replace(tzinfo=UTC)
 
 class FeedError(Exception):
     """The document is not a feed we can read; the message says why, for a person."""
-
-
-@dataclass(frozen=True)
-class Enclosure:
-    """A file attached to an entry: podcast audio, a video, an image."""
-
-    url: str
-    media_type: str | None = None
-    length: int | None = None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One item of a feed. HTML fields are sanitized; URL fields passed :func:`safe_url`."""
-
-    id: str
-    url: str | None
-    title: str
-    summary_html: str = ""
-    content_html: str = ""
-    published: datetime | None = None
-    updated: datetime | None = None
-    authors: list[str] = field(default_factory=list)
-    image_url: str | None = None
-    enclosures: list[Enclosure] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A parsed feed; ``format`` is e.g. ``rss20``, ``rss10``, ``atom10``, ``json11``."""
-
-    title: str
-    link: str | None
-    description: str
-    language: str | None
-    ttl_minutes: int | None
-    entries: list[Entry]
-    format: str
 
 
 def fallback_id(title: str, published: datetime | None, salt: str = "") -> str:

@@ -3,9 +3,10 @@
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.figures import Figure, image_url, lead_image, read_figures, split_credit
-from tickerwire.news.jsonld import read_linked_data
-from tickerwire.news.tags import read_meta_tags
+from tickerwire.news.extract.figures import image_url, lead_image, read_figures, split_credit
+from tickerwire.news.extract.jsonld import read_linked_data
+from tickerwire.news.extract.page_text import read_meta_tags
+from tickerwire.news.model import Figure
 
 BASE = "https://news.example/world/story.html"
 
@@ -167,7 +168,7 @@ def test_lead_image_credit_comes_from_json_ld_image_object() -> None:
 
 
 def test_renditions_of_one_picture_count_as_the_same_image() -> None:
-    from tickerwire.news.figures import _same_image
+    from tickerwire.news.extract.figures import _same_image
 
     base = "https://static.example/images/2026/11/20/business/merlin_164275284_0af1"
     assert _same_image(f"{base}-superJumbo.jpg", f"{base}-articleLarge.jpg")
@@ -175,7 +176,7 @@ def test_renditions_of_one_picture_count_as_the_same_image() -> None:
 
 
 def test_slug_named_different_pictures_are_not_merged() -> None:
-    from tickerwire.news.figures import _same_image
+    from tickerwire.news.extract.figures import _same_image
 
     base = "https://static.example/img/fed-holds-rates-steady"
     assert not _same_image(f"{base}-lead.jpg", f"{base}-chart.png")

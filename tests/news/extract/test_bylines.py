@@ -2,7 +2,7 @@
 
 import pytest
 
-from tickerwire.news.bylines import split_authors
+from tickerwire.news.extract.bylines import split_authors
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tickerwire.instruments import AssetClass, Instrument, Registry
-from tickerwire.news.gazetteer import AliasTableError
-from tickerwire.news.tagging import EntityTag, InstrumentTag, Mention, Tagger, Tags, load_aliases
+from tickerwire.news.tag.gazetteer import AliasTableError
+from tickerwire.news.tag.tagger import EntityTag, InstrumentTag, Mention, Tagger, Tags, load_aliases
 
-LABELLED = Path(__file__).parent / "fixtures" / "tagging" / "labelled.jsonl"
+LABELLED = Path(__file__).parent / "fixtures" / "labelled.jsonl"
 
 
 @pytest.fixture(scope="module")

@@ -8,26 +8,15 @@ Read from the page in order of how deliberate the statement is: a JSON-LD ``Vide
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.figures import absolute, off_article
-from tickerwire.news.jsonld import LinkedData, text_value
-from tickerwire.news.tags import MetaTags, first_meta
-
-
-@dataclass(frozen=True)
-class Video:
-    """A video embedded in or linked from the article, shown as "Now watch"."""
-
-    url: str
-    title: str | None
-    thumbnail: str | None
-    provider: str | None
-
+from tickerwire.news.extract.figures import absolute, off_article
+from tickerwire.news.extract.jsonld import LinkedData, text_value
+from tickerwire.news.extract.page_text import MetaTags, first_meta
+from tickerwire.news.model import Video
 
 _VIDEO_HOSTS = {
     "youtube.com": "YouTube",

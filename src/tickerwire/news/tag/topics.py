@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slugify import slugify
 
-from tickerwire.news.tagging import Tagger, Tags
+from tickerwire.news.tag.tagger import Tagger, Tags
 from tickerwire.store.news import NewsStore
 
 

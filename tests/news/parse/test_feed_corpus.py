@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
-from tickerwire.news.feeds import Feed, FeedError, parse_feed
+from tickerwire.news.model import Feed
+from tickerwire.news.parse.feed import FeedError, parse_feed
 from tickerwire.news.sanitize import html_to_text
 from tickerwire.news.urls import safe_url
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feeds"
+CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "feeds"
 MAX_ENTRIES = 500  # parse_feed's default: a longer feed is cut to its newest entries
 EXPECTED_RESULT = re.compile(r"(\.serde\.json|_expected\.json|^expectations\.json|^cases\.json)$")
 

@@ -24,8 +24,6 @@ import codecs
 import gzip
 import re
 import zlib
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +35,16 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Document
 from trafilatura.utils import detect_encoding
 
-from tickerwire.news.figures import Figure, lead_image, read_figures, without_lead
-from tickerwire.news.jsonld import read_linked_data
-from tickerwire.news.metadata import PageMeta, read_metadata
+from tickerwire.news.extract.figures import lead_image, read_figures, without_lead
+from tickerwire.news.extract.jsonld import read_linked_data
+from tickerwire.news.extract.metadata import PageMeta, read_metadata
+from tickerwire.news.extract.page_text import read_meta_tags
+from tickerwire.news.extract.video import find_video
+from tickerwire.news.model import Article, Figure, Video
 from tickerwire.news.sanitize import html_to_text, sanitize_html
-from tickerwire.news.tags import read_meta_tags
-from tickerwire.news.video import Video, find_video
 
 __all__ = [
-    "Article",
     "ExtractionError",
-    "Figure",
-    "Video",
     "article_to_json",
     "extract_article",
     "extract_file",
@@ -74,28 +70,6 @@ _BOMS = (
 
 class ExtractionError(Exception):
     """The input is not an article we can extract (empty, too large, not an article page)."""
-
-
-@dataclass(frozen=True)
-class Article:
-    """An extracted article. ``body_html`` is already sanitized and holds text only (images
-    are in ``lead_image`` and ``figures``); ``byline`` is ``authors`` joined with ", ";
-    times are UTC."""
-
-    title: str | None
-    byline: str | None
-    authors: list[str]
-    published: datetime | None
-    updated: datetime | None
-    site_name: str | None
-    canonical_url: str | None
-    lang: str | None
-    lead_image: Figure | None
-    figures: list[Figure]
-    video: Video | None
-    body_html: str
-    text: str
-    description: str | None
 
 
 def decode_html(data: bytes) -> str:

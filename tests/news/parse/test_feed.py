@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tickerwire.news.feeds import Enclosure, Feed, FeedError, parse_feed
+from tickerwire.news.model import Enclosure, Feed
+from tickerwire.news.parse.feed import FeedError, parse_feed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

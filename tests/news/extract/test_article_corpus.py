@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tickerwire.news.extract import extract_file
+from tickerwire.news.extract.article import extract_file
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "articles"
+CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "articles"
 PER_CORPUS = 20
 
 pytestmark = pytest.mark.skipif(

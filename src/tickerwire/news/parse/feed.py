@@ -31,10 +31,9 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
-from tickerwire.news.feed_model import (
-    Enclosure,
-    Entry,
-    Feed,
+from tickerwire.news.model import Enclosure, Entry, Feed
+from tickerwire.news.parse.json_feed import looks_like_json, parse_json_feed
+from tickerwire.news.parse.rules import (
     FeedError,
     fallback_id,
     has_substance,
@@ -42,7 +41,6 @@ from tickerwire.news.feed_model import (
     not_in_future,
     unique_ids,
 )
-from tickerwire.news.jsonfeed import looks_like_json, parse_json_feed
 from tickerwire.news.sanitize import html_to_text, sanitize_html
 from tickerwire.news.urls import safe_url
 from tickerwire.types import Clock, utc_now

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tickerwire.news.extract import (
+from tickerwire.news.extract.article import (
     MAX_PAGE_BYTES,
     MAX_TAGS,
-    Article,
     ExtractionError,
     article_to_json,
     extract_article,
     extract_file,
 )
+from tickerwire.news.model import Article
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 NEWS_URL = "https://www.harbour.example/markets/copper-record-2026?ref=feed"

@@ -10,25 +10,14 @@ credit is taken from a credit/copyright element, or split off the caption text (
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tickerwire.news.jsonld import LinkedData, text_value
-from tickerwire.news.tags import MetaTags, clean_text, first_meta
-
-
-@dataclass(frozen=True)
-class Figure:
-    """An image of the article with the words printed under it."""
-
-    url: str
-    caption: str | None
-    credit: str | None
-    alt: str | None
-
+from tickerwire.news.extract.jsonld import LinkedData, text_value
+from tickerwire.news.extract.page_text import MetaTags, clean_text, first_meta
+from tickerwire.news.model import Figure
 
 _LAZY_ATTRS = (
     "data-src",

@@ -13,10 +13,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from tickerwire.news.feed_model import (
-    Enclosure,
-    Entry,
-    Feed,
+from tickerwire.news.model import Enclosure, Entry, Feed
+from tickerwire.news.parse.rules import (
     FeedError,
     fallback_id,
     has_substance,

@@ -20,9 +20,16 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.bylines import read_authors
-from tickerwire.news.jsonld import LinkedData, text_value
-from tickerwire.news.tags import MetaTags, clean_text, first_meta, names_site, site_names, squash
+from tickerwire.news.extract.bylines import read_authors
+from tickerwire.news.extract.jsonld import LinkedData, text_value
+from tickerwire.news.extract.page_text import (
+    MetaTags,
+    clean_text,
+    first_meta,
+    names_site,
+    site_names,
+    squash,
+)
 
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•«»/]+\s+|\s+::\s+")
 _SITE_PREFIX = re.compile(r"^(.{3,60}?):\s+(.+)$")

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.jsonld import read_linked_data
-from tickerwire.news.metadata import PageMeta, parse_date, read_metadata, strip_site
-from tickerwire.news.tags import read_meta_tags
+from tickerwire.news.extract.jsonld import read_linked_data
+from tickerwire.news.extract.metadata import PageMeta, parse_date, read_metadata, strip_site
+from tickerwire.news.extract.page_text import read_meta_tags
 
 URL = "https://www.harbour.example/markets/story"
 
