@@ -16,8 +16,8 @@ from tickerwire.markets import calendar
 from tickerwire.markets.freshness import is_stale
 from tickerwire.markets.quotes import Interval, Quote
 from tickerwire.runtime import Runtime
-from tickerwire.web import format as fmt
 from tickerwire.web.news_views import Headline, headlines
+from tickerwire.web.parts import quote_figures
 from tickerwire.web.svg import sparkline
 
 
@@ -59,6 +59,7 @@ class RibbonCell(BaseModel):
     percent_text: str
     direction: str
     arrow: str
+    spoken_direction: str
     as_of: datetime | None
     as_of_text: str
     age_text: str
@@ -130,26 +131,24 @@ def ribbon_cell(
             quote.previous_close,
         )
         spark = SparklineView.model_validate(line, from_attributes=True) if line else None
-    change = quote.change if quote else None
-    heading = fmt.direction(change, precision)
+    shown = quote_figures(instrument, quote, runtime.settings.timezone, now)
     return RibbonCell(
         symbol=instrument.symbol,
         name=instrument.label,
         currency=instrument.currency,
         precision=precision,
         price=quote.price if quote else None,
-        change=change,
+        change=quote.change if quote else None,
         change_percent=quote.change_percent if quote else None,
         previous_close=quote.previous_close if quote else None,
-        price_text=fmt.price(quote.price if quote else None, precision),
-        change_text=fmt.signed(change, precision),
-        percent_text=fmt.percent(quote.change_percent if quote else None),
-        direction=heading,
-        arrow=fmt.ARROWS[heading],
-        as_of=quote.as_of if quote else None,
-        as_of_text=(
-            humanize.clock_time(quote.as_of, runtime.settings.timezone, now) if quote else "no data"
-        ),
+        price_text=shown.price_text,
+        change_text=shown.change_text,
+        percent_text=shown.percent_text,
+        direction=shown.direction,
+        arrow=shown.arrow,
+        spoken_direction=shown.spoken_direction,
+        as_of=shown.as_of,
+        as_of_text=shown.as_of_text,
         age_text=humanize.age(quote.age(now)) if quote else "",
         stale=is_stale(instrument, quote, now, stale_after) if quote else False,
         delayed=quote.delayed if quote else False,
