@@ -22,9 +22,9 @@ def demo(database_url: str) -> Iterator[TestClient]:
 
 def test_the_demo_home_page_has_sample_headlines(demo: TestClient) -> None:
     tree = HTMLParser(demo.get("/").text)
-    publishers = {n.text() for n in tree.css(".headline .publisher")}
+    publishers = {n.text() for n in tree.css(".lead-story .publisher, .headline .publisher")}
     assert publishers == {"Tickerwire Demo Desk"}
-    assert len(tree.css(".headline")) == 8
+    assert len(tree.css(".lead-story")) + len(tree.css(".headline")) == 8
 
 
 def test_sample_articles_are_labelled_and_link_nowhere(demo: TestClient) -> None:
@@ -46,5 +46,6 @@ def test_restarting_the_demo_does_not_store_the_samples_again(database_url: str)
     settings = Settings(database_url=database_url, demo=True, default_feeds=[])
     for _ in range(2):
         with TestClient(create_app(settings)) as client:
-            count = len(client.get("/index.json").json()["headlines"])
+            home = client.get("/index.json").json()
+            count = len(home["headlines"]) + (home["lead"] is not None)
     assert count == 8

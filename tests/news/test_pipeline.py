@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
@@ -51,7 +52,7 @@ async def test_a_new_feed_stores_its_entries_and_full_articles(
 ) -> None:
     result = await subscribe_and_refresh(runtime, server.url("/feed.xml"))
     assert result.status == "ok" and result.new_entries == 2  # type: ignore[attr-defined]
-    titles = {a["title"] for a in runtime.news.latest_articles()}
+    titles = {a.title for a in runtime.news.latest_articles()}
     assert titles == {FED_STORY.title, OIL_STORY.title}
 
 
@@ -59,17 +60,28 @@ async def test_articles_keep_byline_publisher_lead_caption_and_credit(
     runtime: Runtime, newsroom: Newsroom, server: LocalServer
 ) -> None:
     await subscribe_and_refresh(runtime, server.url("/feed.xml"))
-    (row,) = [a for a in runtime.news.latest_articles() if a["title"] == FED_STORY.title]
-    article = runtime.news.article(row["id"])
+    (row,) = [a for a in runtime.news.latest_articles() if a.title == FED_STORY.title]
+    article = runtime.news.article(row.id)
     assert article is not None
-    assert article["extracted"] is True
-    assert article["byline"] == FED_STORY.author
-    assert article["site_name"] == "Example Wire"
-    assert article["lead_image"]["caption"] == FED_STORY.figure_caption
-    assert article["lead_image"]["credit"] == FED_STORY.figure_credit
-    assert any(f["credit"] == "Chart: Example Wire" for f in article["figures"])
-    assert "We are not in a hurry" in article["text"]
-    assert "<nav" not in article["body_html"] and "About" not in article["text"]
+    assert article.extracted is True
+    assert article.byline == FED_STORY.author
+    assert article.site_name == "Example Wire"
+    assert article.lead_image is not None
+    assert article.lead_image.caption == FED_STORY.figure_caption
+    assert article.lead_image.credit == FED_STORY.figure_credit
+    assert any(f.credit == "Chart: Example Wire" for f in article.figures)
+    assert "We are not in a hurry" in article.text
+    assert "<nav" not in article.body_html and "About" not in article.text
+
+
+async def test_articles_are_stored_tagged_with_what_they_name(
+    runtime: Runtime, newsroom: Newsroom, server: LocalServer
+) -> None:
+    await subscribe_and_refresh(runtime, server.url("/feed.xml"))
+    (row,) = [a for a in runtime.news.latest_articles() if a.title == OIL_STORY.title]
+    tags = runtime.news.tags(row.id)
+    assert [t.symbol for t in tags.instruments] == ["CL"]
+    assert "crude-oil" in {e.slug for e in tags.entities}
 
 
 async def test_refetching_an_unchanged_feed_is_conditional_and_adds_nothing(
@@ -104,10 +116,10 @@ async def test_a_syndicated_copy_in_another_feed_joins_the_same_story(
     aggregator = Newsroom(server, site="Aggregator Daily", feed_path="/aggregator.xml")
     aggregator.publish(copy)
     await subscribe_and_refresh(runtime, server.url("/aggregator.xml"))
-    fed = [a for a in runtime.news.latest_articles(one_per_story=False) if "Fed" in a["title"]]
+    fed = [a for a in runtime.news.latest_articles(one_per_story=False) if "Fed" in a.title]
     assert len(fed) == 2
-    assert fed[0]["story_id"] == fed[1]["story_id"]
-    assert len([a for a in runtime.news.latest_articles() if "Fed" in a["title"]]) == 1
+    assert fed[0].story_id == fed[1].story_id
+    assert len([a for a in runtime.news.latest_articles() if "Fed" in a.title]) == 1
 
 
 async def test_an_unreachable_article_keeps_the_feed_summary_and_says_so(
@@ -117,11 +129,11 @@ async def test_an_unreachable_article_keeps_the_feed_summary_and_says_so(
     server.route(f"/news/{OIL_STORY.slug}", Reply(status=503))
     await subscribe_and_refresh(runtime, server.url("/feed.xml"))
     (row,) = runtime.news.latest_articles()
-    article = runtime.news.article(row["id"])
+    article = runtime.news.article(row.id)
     assert article is not None
-    assert article["extracted"] is False
-    assert "503" in article["extraction_error"]
-    assert OIL_STORY.paragraphs[0][:40] in article["text"]
+    assert article.extracted is False
+    assert "503" in (article.extraction_error or "")
+    assert OIL_STORY.paragraphs[0][:40] in article.text
 
 
 async def test_a_failing_feed_records_its_error_backs_off_and_recovers(
@@ -178,9 +190,9 @@ async def test_hostile_feed_content_is_stored_sanitized(
     server.route("/news/hostile", Reply(status=404))
     await subscribe_and_refresh(runtime, server.url("/feed.xml"))
     (row,) = runtime.news.latest_articles()
-    article = runtime.news.article(row["id"])
+    article = runtime.news.article(row.id)
     assert article is not None
-    stored = article["body_html"] + article["summary_html"]
+    stored = article.body_html + article.summary_html
     assert "javascript:" not in stored and "onerror" not in stored and "<script" not in stored
 
 
@@ -213,6 +225,27 @@ async def test_two_workers_cannot_refresh_the_same_feed_at_once(
     assert runtime.news.claim_feed(feed.id, later, timedelta(minutes=10))  # the lease expired
 
 
+async def test_an_interrupted_refresh_gives_its_feed_back_at_once(
+    runtime: Runtime, server: LocalServer
+) -> None:
+    from datetime import timedelta
+
+    from support.http_server import drip
+
+    server.route("/feed.xml", Reply(body=lambda: drip(b" ", every=0.05)))
+    feed = runtime.news.add_feed(server.url("/feed.xml"), now=runtime.now())
+    task = asyncio.create_task(runtime.pipeline.refresh_many([feed]))
+    for _ in range(100):  # until the refresh holds the lease and waits on the slow server
+        if not runtime.news.due_feeds(runtime.now()):
+            break
+        await asyncio.sleep(0.02)
+    assert not runtime.news.claim_feed(feed.id, runtime.now(), timedelta(minutes=10))
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert runtime.news.claim_feed(feed.id, runtime.now(), timedelta(minutes=10))
+
+
 async def test_an_article_link_to_a_private_address_is_never_fetched(
     runtime: Runtime, server: LocalServer
 ) -> None:
@@ -223,6 +256,6 @@ async def test_an_article_link_to_a_private_address_is_never_fetched(
         await subscribe_and_refresh(runtime, server.url("/feed.xml"))
         assert listener.connections == []
     (row,) = runtime.news.latest_articles()
-    article = runtime.news.article(row["id"])
-    assert article is not None and article["extracted"] is False
-    assert "Yields were flat" in article["text"]
+    article = runtime.news.article(row.id)
+    assert article is not None and article.extracted is False
+    assert "Yields were flat" in article.text

@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tickerwire.news.model import ArticleTags
 from tickerwire.store import db
 from tickerwire.store.news import ArticleRecord, NewsStore
 from tickerwire.store.schema import (
@@ -344,8 +345,8 @@ def test_an_article_saved_again_through_the_news_store_is_reindexed(store: Searc
         )
 
     news = NewsStore(store.engine)
-    article = news.save_article(record("Cobalt output rose."), now=NOW)
-    news.save_article(record("Uranium output rose."), now=NOW)
+    article = news.save_article(record("Cobalt output rose."), ArticleTags(), now=NOW)
+    news.save_article(record("Uranium output rose."), ArticleTags(), now=NOW)
     assert (ids(store, "uranium"), ids(store, "cobalt")) == ([article], [])
 
 

@@ -1,6 +1,8 @@
 """The typed records of the news flow, in one place so every stage and every door speaks
 of the same things: a parsed ``Feed`` and its ``Entry`` items, an extracted ``Article`` with
-its ``Figure`` images (caption and credit kept apart) and its ``Video``.
+its ``Figure`` images (caption and credit kept apart) and its ``Video``; and what the store
+hands back: a ``StoredArticle``, ``ArticleListing`` rows, ``StorySibling`` copies, an
+article's ``ArticleTags``, a topic's ``Entity`` and ``TrendingSymbol`` counts.
 
 HTML fields hold sanitized HTML; text fields hold plain text, to be escaped at output.
 """
@@ -90,3 +92,108 @@ class Article:
     body_html: str
     text: str
     description: str | None
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store keeps it: the extracted fields plus where it sits (its
+    story) and when we saw it. ``extracted`` is False when the page could not be read and
+    ``body_html``/``text`` come from the feed's summary (``extraction_error`` says why)."""
+
+    id: int
+    story_id: int
+    canonical_url: str
+    url: str
+    title: str
+    byline: str | None
+    site_name: str | None
+    lang: str | None
+    published: datetime | None
+    updated: datetime | None
+    lead_image: Figure | None
+    figures: list[Figure]
+    video: Video | None
+    body_html: str
+    text: str
+    summary_html: str
+    extracted: bool
+    extraction_error: str | None
+    first_seen_at: datetime
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class ArticleListing:
+    """One row of a list of articles: what a headline or a feed entry needs."""
+
+    id: int
+    story_id: int
+    title: str
+    site_name: str | None
+    byline: str | None
+    published: datetime | None
+    first_seen_at: datetime
+    lead_image: Figure | None
+    url: str
+    extracted: bool
+    text: str
+    """The start of the article's text (at most 500 characters), for summaries."""
+
+    @property
+    def when(self) -> datetime:
+        """The time lists sort and show it by: published, else when we first saw it."""
+        return self.published or self.first_seen_at
+
+
+@dataclass(frozen=True)
+class StorySibling:
+    """Another article of the same story: a syndicated copy, shown as "Also from"."""
+
+    id: int
+    title: str
+    site_name: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class ArticleInstrument:
+    """An instrument an article names (by registry symbol), and how often."""
+
+    symbol: str
+    mentions: int
+
+
+@dataclass(frozen=True)
+class ArticleEntity:
+    """A company, person, institution or place an article names; ``slug`` is its topic."""
+
+    slug: str
+    name: str
+    kind: str
+    mentions: int
+
+
+@dataclass(frozen=True)
+class ArticleTags:
+    """Everything an article is tagged with, most mentioned first; saved and read as one."""
+
+    instruments: list[ArticleInstrument] = field(default_factory=list)
+    entities: list[ArticleEntity] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A topic page's subject: an entity by its slug, with its usual name and kind."""
+
+    slug: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class TrendingSymbol:
+    """An instrument by how much the recent news names it."""
+
+    symbol: str
+    articles: int
+    mentions: int

@@ -1,4 +1,5 @@
-"""The news stages wired together: fetch -> parse -> extract -> sanitize -> dedupe -> store.
+"""The news stages wired together: fetch -> parse -> extract -> sanitize -> tag -> dedupe ->
+store.
 
 :meth:`NewsPipeline.refresh_feed` is the one use-case function: the scheduler, the CLI and
 the web app all call it, so there is no second copy of the logic behind any door. Each
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from tickerwire.config import Settings
@@ -19,7 +20,6 @@ from tickerwire.live.bus import Bus, Event
 from tickerwire.net.errors import FetchError, HTTPStatusError
 from tickerwire.net.fetch import Fetcher
 from tickerwire.news.dedupe import (
-    Candidate,
     canonical_url,
     entry_identity,
     match_story,
@@ -27,13 +27,13 @@ from tickerwire.news.dedupe import (
     title_key,
 )
 from tickerwire.news.extract.article import ExtractionError, extract_article
-from tickerwire.news.model import Article, Entry, Feed
+from tickerwire.news.model import Article, ArticleTags, Entry, Feed, Figure
 from tickerwire.news.parse.feed import parse_feed
 from tickerwire.news.parse.rules import FeedError
 from tickerwire.news.sanitize import html_to_text
 from tickerwire.news.schedule import FetchOutcome, next_fetch
 from tickerwire.news.tag.tagger import Tagger
-from tickerwire.news.tag.topics import tag_article
+from tickerwire.news.tag.topics import article_tags
 from tickerwire.news.urls import safe_url
 from tickerwire.store.news import ArticleRecord, EntryRecord, FeedRow, NewsStore
 from tickerwire.types import Clock, utc_now
@@ -190,11 +190,15 @@ class NewsPipeline:
         return await asyncio.to_thread(self.store_article, record)
 
     def store_article(self, record: ArticleRecord) -> int:
-        """The last stages for any article, fetched or not: dedupe into a story, store, tag."""
-        article_id = self._store_in_story(record)
+        """The last stages for any article, fetched or not: tag, dedupe into a story, store.
+
+        Tags come from the record's title and text before anything is written, so the
+        article and its tags are saved in one transaction: no crash leaves it untagged.
+        """
+        tags = ArticleTags()
         if self.tagger is not None:
-            tag_article(self.tagger, self.store, article_id)
-        return article_id
+            tags = article_tags(self.tagger.tag(record.text, title=record.title))
+        return self._store_in_story(record, tags)
 
     def _record(
         self,
@@ -212,11 +216,9 @@ class NewsPipeline:
         extracted = article is not None and bool(article.text.strip())
         body_html = article.body_html if article and extracted else summary
         text = article.text if article and extracted else html_to_text(summary)
-        lead = article.lead_image if article else None
-        lead_image = asdict(lead) if lead else None
+        lead_image = article.lead_image if article else None
         if lead_image is None and entry.image_url:
-            lead_image = {"url": entry.image_url, "caption": None, "credit": None, "alt": None}
-        video = article.video if article else None
+            lead_image = Figure(url=entry.image_url, caption=None, credit=None, alt=None)
         return ArticleRecord(
             canonical_url=canonical,
             url=url,
@@ -228,8 +230,8 @@ class NewsPipeline:
             published=(article.published if article else None) or entry.published,
             updated=(article.updated if article else None) or entry.updated,
             lead_image=lead_image,
-            figures=[asdict(f) for f in (article.figures if article else [])],
-            video=asdict(video) if video else None,
+            figures=list(article.figures) if article else [],
+            video=article.video if article else None,
             body_html=body_html,
             text=text,
             summary_html=summary,
@@ -239,29 +241,17 @@ class NewsPipeline:
             fetched_at=self.clock(),
         )
 
-    def _store_in_story(self, record: ArticleRecord) -> int:
+    def _store_in_story(self, record: ArticleRecord, tags: ArticleTags) -> int:
         now = self.clock()
         existing = self.store.article_id_for_url(record.canonical_url)
         story_id = None
         if existing is None:
-            candidates = [
-                Candidate(
-                    story_id=c["story_id"],
-                    title=c["title"],
-                    text=c["text"],
-                    fingerprint=c["fingerprint"],
-                    url=c["canonical_url"],
-                    published=c["published"],
-                )
-                for c in self.store.story_candidates(now - STORY_WINDOW)
-            ]
+            candidates = self.store.story_candidates(now - STORY_WINDOW)
             story_id = match_story(
                 record.title, record.text, record.canonical_url, record.published, candidates,
                 window=STORY_WINDOW,
             )  # fmt: skip
-        return self.store.save_article(
-            ArticleRecord(**{**record.__dict__, "story_id": story_id}), now=now
-        )
+        return self.store.save_article(replace(record, story_id=story_id), tags, now=now)
 
     async def refresh_due(
         self,
@@ -292,7 +282,13 @@ class NewsPipeline:
                 )
                 if not claimed:
                     return
-                result = await self.refresh_feed(feed)
+                try:
+                    result = await self.refresh_feed(feed)
+                except BaseException:
+                    # Interrupted (Ctrl-C, shutdown): give the feed back now rather than
+                    # leaving it leased until the lease runs out.
+                    await asyncio.shield(asyncio.to_thread(self.store.release_feed, feed.id))
+                    raise
                 results.append(result)
                 if progress is not None:
                     progress(result)

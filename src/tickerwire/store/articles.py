@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
 
+from tickerwire.news.dedupe import Candidate
+from tickerwire.news.model import (
+    ArticleListing,
+    ArticleTags,
+    Figure,
+    StoredArticle,
+    StorySibling,
+    Video,
+)
+from tickerwire.store.article_rows import (
+    LISTING_COLUMNS,
+    figure_json,
+    listing,
+    stored_article,
+    video_json,
+)
 from tickerwire.store.feeds import _new_id
 from tickerwire.store.schema import articles, stories
+from tickerwire.store.tags import replace_tags
 from tickerwire.store.upsert import upsert
 
 _SIGN = 1 << 63
@@ -37,9 +53,9 @@ class ArticleRecord:
     lang: str | None
     published: datetime | None
     updated: datetime | None
-    lead_image: dict[str, Any] | None
-    figures: list[dict[str, Any]]
-    video: dict[str, Any] | None
+    lead_image: Figure | None
+    figures: list[Figure]
+    video: Video | None
     body_html: str
     text: str
     summary_html: str
@@ -48,22 +64,6 @@ class ArticleRecord:
     fingerprint: int | None
     fetched_at: datetime
     story_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-#: What a headline needs: the columns every article listing selects.
-LISTING_COLUMNS = (
-    articles.c.id,
-    articles.c.story_id,
-    articles.c.title,
-    articles.c.site_name,
-    articles.c.byline,
-    articles.c.published,
-    articles.c.first_seen_at,
-    articles.c.lead_image,
-    articles.c.url,
-    articles.c.extracted,
-)
 
 
 class ArticleQueries:
@@ -75,7 +75,7 @@ class ArticleQueries:
             found = connection.execute(query).scalar()
         return int(found) if found is not None else None
 
-    def story_candidates(self, since: datetime, limit: int = 2000) -> list[dict[str, Any]]:
+    def story_candidates(self, since: datetime, limit: int = 2000) -> list[Candidate]:
         """Recent articles to match a new one against, newest first."""
         query = (
             select(
@@ -92,13 +92,22 @@ class ArticleQueries:
         )
         with self.engine.connect() as connection:
             return [
-                dict(row._mapping) | {"fingerprint": to_unsigned(row.fingerprint)}
+                Candidate(
+                    story_id=row.story_id,
+                    title=row.title,
+                    text=row.text,
+                    fingerprint=to_unsigned(row.fingerprint),
+                    url=row.canonical_url,
+                    published=row.published,
+                )
                 for row in connection.execute(query)
             ]
 
-    def save_article(self, record: ArticleRecord, *, now: datetime) -> int:
-        """Store or refresh an article (keyed by canonical URL) in its story; a new story
-        is opened when ``record.story_id`` is None. Returns the article's id."""
+    def save_article(self, record: ArticleRecord, tags: ArticleTags, *, now: datetime) -> int:
+        """Store or refresh an article (keyed by canonical URL) in its story, with its tags
+        (replacing any it had), all in one transaction: a crash or a failed write leaves
+        either all of it or none. A new story is opened when ``record.story_id`` is None
+        and the article has none yet. Returns the article's id."""
         with self.engine.begin() as connection:
             existing = connection.execute(
                 select(articles.c.id, articles.c.story_id).where(
@@ -129,9 +138,9 @@ class ArticleQueries:
                 "lang": record.lang,
                 "published": record.published,
                 "updated": record.updated,
-                "lead_image": record.lead_image,
-                "figures": record.figures,
-                "video": record.video,
+                "lead_image": figure_json(record.lead_image),
+                "figures": [figure_json(f) for f in record.figures],
+                "video": video_json(record.video),
                 "body_html": record.body_html,
                 "text": record.text,
                 "summary_html": record.summary_html,
@@ -155,23 +164,25 @@ class ArticleQueries:
             article_id = connection.execute(
                 select(articles.c.id).where(articles.c.canonical_url == record.canonical_url)
             ).scalar_one()
+            replace_tags(connection, article_id, tags)
         return int(article_id)
 
-    def article(self, article_id: int) -> dict[str, Any] | None:
+    def article(self, article_id: int) -> StoredArticle | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
-        return dict(row._mapping) if row else None
+        return stored_article(row) if row else None
 
     def latest_articles(
         self,
         limit: int = 20,
+        offset: int = 0,
         *,
         site_name: str | None = None,
         exclude: int | None = None,
         one_per_story: bool = True,
-    ) -> list[dict[str, Any]]:
-        """Newest first (by published time, else first seen); one article per story by
-        default, so a syndicated story shows once."""
+    ) -> list[ArticleListing]:
+        """Newest first (by published time, else first seen), ``offset`` rows skipped for
+        paging; one article per story by default, so a syndicated story shows once."""
         when = func.coalesce(articles.c.published, articles.c.first_seen_at)
         query = select(*LISTING_COLUMNS)
         conditions = []
@@ -184,18 +195,21 @@ class ArticleQueries:
             conditions.append(articles.c.id.in_(first))
         if conditions:
             query = query.where(and_(*conditions))
-        query = query.order_by(when.desc(), articles.c.id.desc()).limit(limit)
+        query = query.order_by(when.desc(), articles.c.id.desc()).limit(limit).offset(offset)
         with self.engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(query)]
+            return [listing(row) for row in connection.execute(query)]
 
-    def story_articles(self, story_id: int) -> list[dict[str, Any]]:
+    def story_articles(self, story_id: int) -> list[StorySibling]:
         query = (
             select(articles.c.id, articles.c.title, articles.c.site_name, articles.c.url)
             .where(articles.c.story_id == story_id)
             .order_by(articles.c.id)
         )
         with self.engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(query)]
+            return [
+                StorySibling(id=row.id, title=row.title, site_name=row.site_name, url=row.url)
+                for row in connection.execute(query)
+            ]
 
     def article_count(self) -> int:
         with self.engine.connect() as connection:

@@ -144,6 +144,11 @@ class FeedQueries:
             )
             return result.rowcount == 1
 
+    def release_feed(self, feed_id: int) -> None:
+        """Give a claimed feed back unrefreshed, for the next worker to take at once."""
+        with self.engine.begin() as connection:
+            connection.execute(update(feeds).where(feeds.c.id == feed_id).values(lease_until=None))
+
     def record_failure(
         self, feed_id: int, error: str, *, now: datetime, next_fetch_at: datetime
     ) -> None:

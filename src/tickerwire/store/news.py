@@ -2,7 +2,8 @@
 
 Writes are keyed by natural keys (a feed's URL, an entry's identity within its feed, an
 article's canonical URL), so repeating a refresh after a crash stores nothing twice. The
-queries live in one module per subject; this class only puts them together.
+queries live in one module per subject and hand out the typed records of
+:mod:`tickerwire.news.model`; this class only puts them together.
 """
 
 from __future__ import annotations

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from slugify import slugify
 
-from tickerwire.news.tag.tagger import Tagger, Tags
-from tickerwire.store.news import NewsStore
+from tickerwire.news.model import ArticleEntity, ArticleInstrument, ArticleTags
+from tickerwire.news.tag.tagger import Tags
 
 
 def entity_slug(name: str) -> str:
@@ -13,15 +15,22 @@ def entity_slug(name: str) -> str:
     return slugify(name, max_length=120) or "unnamed"
 
 
-def tag_article(tagger: Tagger, store: NewsStore, article_id: int) -> Tags | None:
-    """Tag one stored article from its title and text and save the tags (replacing any)."""
-    row = store.article(article_id)
-    if row is None:
-        return None
-    tags = tagger.tag(row["text"], title=row["title"])
-    store.save_tags(
-        article_id,
-        [(t.symbol, t.mentions) for t in tags.instruments],
-        [(entity_slug(e.name), e.name, e.kind, e.mentions) for e in tags.entities],
+def article_tags(tags: Tags) -> ArticleTags:
+    """The tagger's result as the article's tag rows: the one place tags become rows.
+
+    Two names that slug alike (``S&P Global`` and ``S-P Global``) are one topic, so their
+    mentions are added up under the first name seen: a topic's slug is the key of its row.
+    """
+    entities: dict[str, ArticleEntity] = {}
+    for entity in tags.entities:
+        slug = entity_slug(entity.name)
+        seen = entities.get(slug)
+        entities[slug] = (
+            replace(seen, mentions=seen.mentions + entity.mentions)
+            if seen
+            else ArticleEntity(slug, entity.name, entity.kind, entity.mentions)
+        )
+    return ArticleTags(
+        instruments=[ArticleInstrument(t.symbol, t.mentions) for t in tags.instruments],
+        entities=list(entities.values()),
     )
-    return tags
