@@ -5,17 +5,23 @@ TOML file named by ``TICKERWIRE_CONFIG`` (or ``tickerwire.toml`` in the user's c
 folder), then the defaults below. Nested tables use ``__`` in variable names, e.g.
 ``TICKERWIRE_FETCH__CONNECT_TIMEOUT=3``; lists and tables can be given as JSON, e.g.
 ``TICKERWIRE_RIBBON='["SPX","BTCUSD"]'``.
+
+Settings are read once, when a process starts: a change takes effect on the next start.
+Anything unknown is refused rather than ignored, with the closest valid name: a keyword,
+a ``TICKERWIRE_*`` variable, a key of the TOML file or of one of its tables.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -39,6 +45,11 @@ DEFAULT_FEEDS = (
     "https://www.sec.gov/news/pressreleases.rss",
 )
 MiB = 1024 * 1024
+ENV_PREFIX = "TICKERWIRE_"
+#: Variables with our prefix that are not settings: the config file's name, and the test
+#: suite's own switches (``TICKERWIRE_TEST_*``, ``TICKERWIRE_REQUIRE_*``, see tests/conftest.py).
+_NOT_SETTINGS = ("TICKERWIRE_CONFIG",)
+_RESERVED_PREFIXES = ("TICKERWIRE_TEST_", "TICKERWIRE_REQUIRE_")
 
 
 def default_data_dir() -> Path:
@@ -51,6 +62,8 @@ def default_config_file() -> Path:
 
 class FetchSettings(BaseModel):
     """Limits of the one outbound HTTP fetcher (see ../shared/SECURITY.md for why each)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     user_agent: str = "Tickerwire/0.1 (+https://github.com/tickerwire/tickerwire; self-hosted)"
     connect_timeout: float = Field(default=5.0, gt=0)
@@ -73,6 +86,8 @@ class FetchSettings(BaseModel):
 
 class ProviderSettings(BaseModel):
     """Where each market-data provider lives and in which order they are tried."""
+
+    model_config = ConfigDict(extra="forbid")
 
     order: list[str] = Field(
         default_factory=lambda: ["yahoo", "stooq", "coingecko"],
@@ -103,6 +118,8 @@ class ProviderSettings(BaseModel):
 
 
 class PollSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     open_seconds: float = Field(default=15.0, gt=0, description="refresh while a market is open")
     closed_seconds: float = Field(default=600.0, gt=0, description="refresh while it is shut")
     bar_retention_days: int = Field(default=30, ge=1, description="how long 1-minute bars stay")
@@ -143,6 +160,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
+        refuse_unknown_variables(os.environ)
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         config_file = config_file_path()
         if config_file is not None:
@@ -155,11 +173,39 @@ class Settings(BaseSettings):
             self.providers = self.providers.model_copy(update={"order": ["simulated"]})
         return self
 
+    @model_validator(mode="after")
+    def _ribbon_names_known_instruments(self) -> Settings:
+        try:
+            self.registry  # noqa: B018 - built here so a bad ribbon is refused at start
+        except ValueError:
+            known = Registry.build(self.instruments, None, self.remove_instruments)
+            names = {i.symbol for i in known}
+            unknown = [s for s in self.ribbon or [] if s.upper() not in names]
+            raise ValueError(
+                f"ribbon names {', '.join(unknown)}, which is not an instrument "
+                f"(known: {', '.join(i.symbol for i in known)})"
+            ) from None
+        return self
+
     @property
     def effective_database_url(self) -> str:
+        """The database in use: ``database_url`` when set, else a SQLite file in
+        ``data_dir``; the demo has its own file, so simulated data never meets real data."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{self.data_dir / 'tickerwire.sqlite3'}"
+        name = "tickerwire-demo.sqlite3" if self.demo else "tickerwire.sqlite3"
+        return f"sqlite:///{self.data_dir / name}"
+
+    def refuse_demo_on_a_named_database(self) -> None:
+        """Demo mode writes simulated quotes and sample articles; on a database the user
+        named they would sit beside real data, so that combination is refused."""
+        if self.demo and self.database_url:
+            raise SettingsError(
+                "demo mode keeps its simulated quotes and sample articles in their own SQLite "
+                f"file ({self.data_dir / 'tickerwire-demo.sqlite3'}), so it will not run on the "
+                "database_url you set; unset database_url (--database-url, "
+                "TICKERWIRE_DATABASE_URL) for the demo, or run without --demo"
+            )
 
     @cached_property
     def registry(self) -> Registry:
@@ -178,5 +224,73 @@ def config_file_path() -> Path | None:
     return default if default.is_file() else None
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used; the message is one sentence a person can act on."""
+
+
+def environment_names() -> set[str]:
+    """Every ``TICKERWIRE_*`` variable that sets something, nested tables included."""
+    names = set(_NOT_SETTINGS)
+    for name, field in Settings.model_fields.items():
+        top = f"{ENV_PREFIX}{name.upper()}"
+        names.add(top)
+        table = field.annotation
+        if isinstance(table, type) and issubclass(table, BaseModel):
+            names.update(f"{top}__{sub.upper()}" for sub in table.model_fields)
+    return names
+
+
+def refuse_unknown_variables(environ: Mapping[str, str]) -> None:
+    """Raise for a ``TICKERWIRE_*`` variable that is no setting, naming the closest one;
+    pydantic-settings would silently ignore it, and a typo would go unnoticed."""
+    known = environment_names()
+    for variable in sorted(environ):
+        name = variable.upper()
+        if not name.startswith(ENV_PREFIX) or name.startswith(_RESERVED_PREFIXES):
+            continue
+        if name not in known:
+            raise SettingsError(f"{variable} is not a setting{_closest(name, known)}")
+
+
+def _closest(name: str, candidates: set[str]) -> str:
+    match = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]}?)" if match else ""
+
+
+def _table_of(location: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The settings model a nested key lives in, for suggesting its closest field."""
+    model: type[BaseModel] = Settings
+    for part in location:
+        field = model.model_fields.get(str(part))
+        table = field.annotation if field is not None else None
+        if not (isinstance(table, type) and issubclass(table, BaseModel)):
+            return None
+        model = table
+    return model
+
+
+def explain(error: ValidationError) -> str:
+    """A validation error as one sentence: each problem with where it is, an unknown key
+    with the closest valid one."""
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        if item["type"] == "extra_forbidden":
+            table = _table_of(item["loc"][:-1])
+            prefix = where.rpartition(".")[0]
+            fields = (
+                {f"{prefix}.{f}" if prefix else f for f in table.model_fields} if table else set()
+            )
+            problems.append(f"{where} is not a setting{_closest(where, fields)}")
+        else:
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(problems)
+
+
 def load_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
+    """Settings for a process, or :class:`SettingsError` saying in a sentence what is wrong."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(explain(error)) from None

@@ -6,6 +6,7 @@ parts are wired: no second copy of the wiring behind any door.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,8 +26,10 @@ from tickerwire.news.pipeline import NewsPipeline
 from tickerwire.news.tag.tagger import Tagger
 from tickerwire.store import db
 from tickerwire.store.markets import MarketStore
-from tickerwire.store.news import FeedExists, NewsStore
+from tickerwire.store.news import NewsStore
 from tickerwire.types import Clock, utc_now
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,7 +57,7 @@ class Runtime:
         registry = settings.registry
         bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
         await bus.start()
-        fetcher = Fetcher(settings.fetch)
+        fetcher = Fetcher(settings.fetch, clock=clock)
         stale_after = timedelta(seconds=settings.providers.stale_after_seconds)
 
         def stale(instrument: Instrument, quote: Quote) -> bool:
@@ -86,28 +89,6 @@ class Runtime:
             tagger,
             clock,
         )
-
-    def seed(self) -> None:
-        """First-start content: the default feeds, and in demo mode the sample news."""
-        self.seed_default_feeds()
-        if self.settings.demo:
-            from tickerwire.news.demo import seed_demo_news
-
-            seed_demo_news(self.pipeline)
-
-    def seed_default_feeds(self) -> int:
-        """Subscribe to the default feeds once per database; later removals stick."""
-        if self.news.flag("default_feeds_seeded"):
-            return 0
-        added = 0
-        for url in self.settings.default_feeds:
-            try:
-                self.news.add_feed(url, now=self.clock())
-                added += 1
-            except FeedExists:
-                continue
-        self.news.set_flag("default_feeds_seeded", "1")
-        return added
 
     def now(self) -> datetime:
         return self.clock()

@@ -84,8 +84,12 @@ class Poller:
         self.store.save_quotes(filled)
         for quote in filled:
             self.store.fold_quote_into_bar(quote, Interval.M1)
-        self.store.save_health(asdict(h) for h in self.chain.health())
+        self.save_health()
         return filled
+
+    def save_health(self) -> None:
+        """Store how each provider is doing, for the pages of every process to show."""
+        self.store.save_health(asdict(h) for h in self.chain.health())
 
     async def refresh(self, instruments: Iterable[Instrument] | None = None) -> dict[str, Quote]:
         """One cycle for ``instruments`` (all by default): fetch, store, publish."""

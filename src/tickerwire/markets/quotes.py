@@ -8,7 +8,7 @@ always be labelled as such.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -65,7 +65,9 @@ class Quote:
     volume: float | None = None
     delayed: bool = False
     simulated: bool = False
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    fetched_at: datetime | None = None
+    """When we received it; the failover chain stamps it from the injected clock, and a
+    quote made elsewhere counts as received at ``as_of``."""
 
     def __post_init__(self) -> None:
         _check_price("price", self.price)
@@ -73,7 +75,7 @@ class Quote:
             _check_price(name, getattr(self, name))
         _check_price("volume", self.volume, allow_zero=True)
         object.__setattr__(self, "as_of", _utc(self.as_of))
-        object.__setattr__(self, "fetched_at", _utc(self.fetched_at))
+        object.__setattr__(self, "fetched_at", _utc(self.fetched_at or self.as_of))
 
     @property
     def change(self) -> float | None:
@@ -90,8 +92,8 @@ class Quote:
     def with_previous_close(self, previous_close: float | None) -> Quote:
         return replace(self, previous_close=previous_close)
 
-    def age(self, now: datetime | None = None) -> timedelta:
-        return (now or datetime.now(UTC)) - self.as_of
+    def age(self, now: datetime) -> timedelta:
+        return now - self.as_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
+from datetime import datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 
@@ -40,6 +41,7 @@ from tickerwire.net.guard import AddressPolicy, Refused
 from tickerwire.net.limits import HostLimiter
 from tickerwire.net.response import FetchResponse, parse_max_age, parse_retry_after
 from tickerwire.net.transport import GuardedTransport, Resolver, system_resolver
+from tickerwire.types import Clock, utc_now
 
 __all__ = [
     "BlockedURL",
@@ -62,8 +64,15 @@ _ORIGIN_BOUND_HEADERS = ("authorization", "proxy-authorization", "cookie")
 class Fetcher:
     """Shared by the whole process (its per-host limits only hold if it is); close it once."""
 
-    def __init__(self, settings: FetchSettings, *, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        resolver: Resolver | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         self._settings = settings
+        self._clock = clock
         self._policy = AddressPolicy(settings)
         self._limiter = HostLimiter(settings.per_host_concurrency)
         self._client = httpx.AsyncClient(
@@ -175,8 +184,8 @@ class Fetcher:
                 return _redirect_target(response)
             if status == 304 or 200 <= status < 300:
                 content = b"" if status == 304 else await _read_body(response, max_bytes)
-                return _finished(response, content, sent)
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+                return _finished(response, content, sent, self._clock())
+            retry_after = parse_retry_after(response.headers.get("retry-after"), self._clock())
             wait = f" (retry after {retry_after:g} s)" if retry_after is not None else ""
             raise HTTPStatusError(
                 f"HTTP {status} from {target}{wait}",
@@ -230,7 +239,9 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     return b"".join(parts)
 
 
-def _finished(response: httpx.Response, content: bytes, sent: httpx.Headers) -> FetchResponse:
+def _finished(
+    response: httpx.Response, content: bytes, sent: httpx.Headers, now: datetime
+) -> FetchResponse:
     headers = response.headers
     not_modified = response.status_code == 304
     # A 304 may omit the validators; then the ones we sent are still the current ones.
@@ -246,6 +257,6 @@ def _finished(response: httpx.Response, content: bytes, sent: httpx.Headers) -> 
         etag=etag,
         last_modified=last_modified,
         not_modified=not_modified,
-        retry_after=parse_retry_after(headers.get("retry-after")),
+        retry_after=parse_retry_after(headers.get("retry-after"), now),
         max_age=parse_max_age(headers.get("cache-control")),
     )

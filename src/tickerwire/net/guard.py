@@ -140,6 +140,16 @@ def parse_ip(text: str) -> IPAddress | None:
         return None
 
 
+def how_to_allow(host: str) -> str:
+    """The admin's way past a refusal, in the two forms settings take; a refusal that only
+    says "no" leaves a LAN user guessing which setting, and in which syntax."""
+    entry = normalise_host(host)
+    return (
+        f"an admin can allow it with TICKERWIRE_FETCH__ALLOW_HOSTS='[\"{entry}\"]' "
+        "or fetch.allow_hosts in tickerwire.toml (restart to apply)"
+    )
+
+
 class AddressPolicy:
     """Decides, per connection, whether ``host:port`` may be reached at the given addresses."""
 
@@ -171,9 +181,11 @@ class AddressPolicy:
             why = refusal_reason(address)
             if why is not None and not listed:
                 shown = host if host == str(address) else f"{host} ({address})"
-                raise Refused(f"{shown} is not a public address ({why})")
+                raise Refused(f"{shown} is not a public address ({why}); {how_to_allow(host)}")
             if port not in self.ports and not listed:
                 allowed = ", ".join(str(p) for p in sorted(self.ports))
-                raise Refused(f"port {port} is not allowed for {host} (only {allowed})")
+                raise Refused(
+                    f"port {port} is not allowed for {host} (only {allowed}); {how_to_allow(host)}"
+                )
             vetted.append(str(address))
         return vetted

@@ -88,7 +88,7 @@ def declared_charset(content_type: str | None) -> str | None:
         return None
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), clamped to
     [1 min, 24 h] so neither a rude nor a careless server can stall or hammer us.
     Values that are neither form are ignored (None)."""
@@ -104,7 +104,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+        seconds = (when - now).total_seconds()
     return min(max(seconds, RETRY_AFTER_MIN), RETRY_AFTER_MAX)
 
 

@@ -53,6 +53,9 @@ class FailoverChain:
         self._is_stale = is_stale
         self._clock = clock
         self._health = {p.name: ProviderHealth(p.name) for p in self._providers}
+        #: When this process's providers started: a failure recorded earlier was seen by
+        #: another run (a demo, yesterday's process) and is not this run's news.
+        self.started_at = clock()
 
     async def quotes(self, instruments: Sequence[Instrument]) -> dict[str, Quote]:
         """The best quote for each instrument anyone could give, keyed by our symbol.
@@ -73,10 +76,12 @@ class FailoverChain:
                 self._failed(provider, error)
                 continue
             self._succeeded(provider)
+            received = self._clock()
             for instrument in asked:
                 quote = answer.get(instrument.symbol)
                 if quote is None:
                     continue
+                quote = replace(quote, fetched_at=received)
                 if not self._is_stale(instrument, quote):
                     fresh[instrument.symbol] = quote
                     del pending[instrument.symbol]

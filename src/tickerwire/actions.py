@@ -1,0 +1,370 @@
+"""One function per action a person can take, called by every door: the CLI today, the web
+admin and the API later, the worker's seeding, and the tests.
+
+Each function does the whole action, checks included (URL rules, duplicates, limits,
+symbols), and returns a typed result; a door only turns that into text, HTML or JSON and
+an exit code. So there is no second copy of any rule behind another door (Miniflux's
+``RefreshFeed`` is the model). A refusal is an :class:`ActionError` whose message is one
+sentence a person can act on; nothing a feed, a page or a provider does raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tickerwire.instruments import Instrument
+from tickerwire.markets import backfill as history
+from tickerwire.markets.quotes import Quote
+from tickerwire.net.errors import BlockedURL, FetchError
+from tickerwire.news.parse.discovery import discover_feeds
+from tickerwire.news.parse.feed import parse_feed
+from tickerwire.news.parse.opml import OpmlError, parse_opml
+from tickerwire.news.parse.rules import FeedError
+from tickerwire.news.pipeline import RefreshResult
+from tickerwire.news.urls import safe_url
+from tickerwire.runtime import Runtime
+from tickerwire.store.news import FeedExists, FeedRow
+
+log = logging.getLogger(__name__)
+
+
+class ActionError(Exception):
+    """An action was refused or could not start; the message says why, in a sentence."""
+
+
+class AlreadySubscribed(ActionError):
+    def __init__(self, feed: FeedRow) -> None:
+        super().__init__(f"already subscribed to {feed.url} (feed {feed.id})")
+        self.feed = feed
+
+
+@dataclass(frozen=True)
+class Step:
+    """One unit of a long action done, for a progress bar: ``done`` of ``total``."""
+
+    done: int
+    total: int
+    label: str
+
+
+Progress = Callable[[Step], None]
+
+
+# News ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What ``subscribe`` did: the feed subscribed to, the page it was found on when the
+    URL given was an HTML page, and the first fetch (None when not asked for)."""
+
+    feed: FeedRow
+    found_on: str | None
+    first_fetch: RefreshResult | None
+
+    @property
+    def discovered(self) -> bool:
+        return self.found_on is not None
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    results: list[RefreshResult]
+    busy: list[FeedRow]  # leased by another worker at that moment, so not fetched here
+
+    @property
+    def failed(self) -> list[RefreshResult]:
+        return [r for r in self.results if r.status == "error"]
+
+    @property
+    def new_entries(self) -> int:
+        return sum(r.new_entries for r in self.results)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: list[FeedRow]
+    skipped: list[Skipped]
+    refreshed: RefreshReport | None  # None when not fetched, or nothing was added
+
+
+async def subscribe(
+    runtime: Runtime, url: str, *, title: str = "", fetch: bool = True
+) -> Subscription:
+    """Subscribe to the feed at ``url``, or to the first feed the page at ``url`` names.
+
+    Refuses a URL that is not http(s), one already subscribed to, one the address guard
+    refuses, and a page that is neither a feed nor names one. A first fetch that fails
+    is no refusal: the feed stays subscribed and its schedule retries it.
+    """
+    target = _checked_url(url)
+    await _refuse_duplicate(runtime, target)
+    found_on = None
+    if fetch:
+        discovered = await _feed_named_by_page(runtime, target)
+        if discovered is not None:
+            found_on, target = target, discovered
+            await _refuse_duplicate(runtime, target)
+    try:
+        feed = await asyncio.to_thread(
+            runtime.news.add_feed, target, title=title, now=runtime.now()
+        )
+    except FeedExists as exists:
+        raise AlreadySubscribed(exists.feed) from None
+    first = None
+    if fetch:
+        report = await refresh_feeds(runtime, [feed])
+        first = report.results[0] if report.results else None
+    return Subscription(feed, found_on, first)
+
+
+def _checked_url(url: str) -> str:
+    checked = safe_url(url.strip())
+    if checked is None:
+        raise ActionError(f"{url!r} is not an http(s) URL")
+    return checked
+
+
+async def _refuse_duplicate(runtime: Runtime, url: str) -> None:
+    existing = await asyncio.to_thread(runtime.news.feed_by_url, url)
+    if existing is not None:
+        raise AlreadySubscribed(existing)
+
+
+async def _feed_named_by_page(runtime: Runtime, url: str) -> str | None:
+    """None when ``url`` is a feed (or cannot be fetched now: the first fetch records
+    why); the feed's URL when it is a page naming one."""
+    try:
+        response = await runtime.fetcher.get(url, max_bytes=runtime.settings.fetch.feed_max_bytes)
+    except BlockedURL as error:
+        raise ActionError(str(error)) from None
+    except FetchError:
+        return None
+    try:
+        content_type = response.headers.get("content-type")
+        await asyncio.to_thread(
+            parse_feed, response.content, url=response.url, content_type=content_type
+        )
+    except FeedError as error:
+        found = await asyncio.to_thread(discover_feeds, response.content, base_url=response.url)
+        if not found:
+            raise ActionError(
+                f"{url} is not a feed ({error}) and names none in a "
+                '<link rel="alternate">; subscribe to the feed\'s own URL'
+            ) from None
+        return found[0]
+    return None
+
+
+def find_feed(runtime: Runtime, which: str) -> FeedRow:
+    """A subscription by its id or its URL, as people refer to one."""
+    if which.isdigit():
+        try:
+            return runtime.news.feed(int(which))
+        except KeyError:
+            raise ActionError(f"there is no feed with id {which}") from None
+    found = runtime.news.feed_by_url(which)
+    if found is None:
+        raise ActionError(f"there is no subscription to {which}")
+    return found
+
+
+def unsubscribe(runtime: Runtime, which: str) -> FeedRow:
+    """Remove a subscription (by id or URL); its stored articles stay."""
+    feed = find_feed(runtime, which)
+    runtime.news.remove_feed(feed.id)
+    return feed
+
+
+async def refresh_feeds(
+    runtime: Runtime, feeds: Sequence[FeedRow] | None = None, *, progress: Progress | None = None
+) -> RefreshReport:
+    """Fetch ``feeds`` (every subscription by default) now, each under its lease, so a
+    worker refreshing the same feed at the same moment is never doubled."""
+    chosen = list(feeds) if feeds is not None else await asyncio.to_thread(runtime.news.feeds)
+    done = 0
+
+    def advance(result: RefreshResult) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(Step(done, len(chosen), result.url))
+
+    results = await runtime.pipeline.refresh_many(chosen, progress=advance)
+    fetched = {r.feed_id for r in results}
+    return RefreshReport(results, [f for f in chosen if f.id not in fetched])
+
+
+async def import_opml(
+    runtime: Runtime, content: bytes, *, fetch: bool = True, progress: Progress | None = None
+) -> ImportReport:
+    """Subscribe to every feed an OPML document lists (each through :func:`subscribe`, so
+    the same checks apply), then fetch the new ones together."""
+    limit = runtime.settings.fetch.opml_max_bytes
+    if len(content) > limit:
+        raise ActionError(
+            f"the OPML file has {len(content)} bytes, more than the {limit}-byte limit "
+            "(fetch.opml_max_bytes)"
+        )
+    try:
+        outlines = parse_opml(content)
+    except OpmlError as error:
+        raise ActionError(f"not a readable OPML file: {error}") from None
+    added: list[FeedRow] = []
+    skipped: list[Skipped] = []
+    for outline in outlines:
+        try:
+            subscribed = await subscribe(runtime, outline.xml_url, title=outline.title, fetch=False)
+        except ActionError as refusal:
+            skipped.append(Skipped(outline.xml_url, str(refusal)))
+            continue
+        added.append(subscribed.feed)
+    refreshed = await refresh_feeds(runtime, added, progress=progress) if fetch and added else None
+    return ImportReport(added, skipped, refreshed)
+
+
+# Markets ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderFailure:
+    """A provider that is failing in this run: what it said and when it is tried again."""
+
+    name: str
+    error: str
+    failed_at: datetime
+    retry_at: datetime | None
+    consecutive_failures: int
+
+
+@dataclass(frozen=True)
+class QuoteReport:
+    instruments: list[Instrument]
+    quotes: dict[str, Quote]
+    failing: list[ProviderFailure]
+    checked_at: datetime
+
+    @property
+    def missing(self) -> list[Instrument]:
+        return [i for i in self.instruments if i.symbol not in self.quotes]
+
+
+@dataclass(frozen=True)
+class BackfillReport:
+    instruments: list[Instrument]
+    bars_written: int
+    failing: list[ProviderFailure]
+    checked_at: datetime
+
+
+async def seed(runtime: Runtime) -> None:
+    """First-start content: the default feeds, and in demo mode the sample news."""
+    await seed_default_feeds(runtime)
+    if runtime.settings.demo:
+        from tickerwire.news.demo import seed_demo_news
+
+        await asyncio.to_thread(seed_demo_news, runtime.pipeline)
+
+
+async def seed_default_feeds(runtime: Runtime) -> int:
+    """Subscribe to the default feeds once per database, through the same :func:`subscribe`
+    as every door; later removals stick."""
+    if await asyncio.to_thread(runtime.news.flag, "default_feeds_seeded"):
+        return 0
+    added = 0
+    for url in runtime.settings.default_feeds:
+        try:
+            await subscribe(runtime, url, fetch=False)
+        except AlreadySubscribed:
+            continue
+        except ActionError as refusal:
+            log.warning("default feed not subscribed: %s", refusal)
+            continue
+        added += 1
+    await asyncio.to_thread(runtime.news.set_flag, "default_feeds_seeded", "1")
+    return added
+
+
+def instruments_for(runtime: Runtime, symbols: Sequence[str]) -> list[Instrument]:
+    """The registry's instruments for ``symbols``; refuses naming every unknown one."""
+    unknown = [s for s in symbols if s not in runtime.registry]
+    if unknown:
+        known = ", ".join(i.symbol for i in runtime.registry)
+        raise ActionError(f"unknown instrument {', '.join(unknown)}; known: {known}")
+    return [runtime.registry.get(s) for s in symbols]
+
+
+async def refresh_quotes(runtime: Runtime, symbols: Sequence[str]) -> QuoteReport:
+    """Fetch, store and publish the latest quotes for ``symbols`` now."""
+    instruments = instruments_for(runtime, symbols)
+    quotes = await runtime.poller.refresh(instruments)
+    failing = await asyncio.to_thread(provider_report, runtime)
+    return QuoteReport(instruments, quotes, failing, runtime.now())
+
+
+async def backfill(
+    runtime: Runtime, instruments: Sequence[str], span: str, *, progress: Progress | None = None
+) -> BackfillReport:
+    """Fill price history for the symbols ``instruments`` over ``span`` ('6mo', '5y',
+    'max'): daily bars for all of it, finer bars for the recent part charts show."""
+    try:
+        length = history.parse_span(span)
+    except ValueError as error:
+        raise ActionError(str(error)) from None
+    chosen = instruments_for(runtime, instruments)
+    steps = history.plan(chosen, length, runtime.now())
+    done = 0
+
+    def advance(step: history.BackfillStep, count: int) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(Step(done, len(steps), f"{step.label}: {count} bars"))
+
+    written = await history.run(steps, runtime.chain, runtime.markets, progress=advance)
+    await asyncio.to_thread(runtime.poller.save_health)
+    failing = await asyncio.to_thread(provider_report, runtime)
+    return BackfillReport(chosen, written, failing, runtime.now())
+
+
+def provider_report(runtime: Runtime, *, now: datetime | None = None) -> list[ProviderFailure]:
+    """The providers failing in this run, in failover order.
+
+    A failure belongs to the run that saw it: a provider outside the current failover
+    order is never reported (a real provider's failure in demo mode), nor a failure
+    recorded before this process's providers started when this process polls itself,
+    nor one whose retry is more than the longest back-off overdue (nobody is trying any
+    more); a success clears it.
+    """
+    now = now or runtime.now()
+    order = runtime.settings.providers.order
+    horizon = timedelta(seconds=runtime.settings.providers.retry_max_seconds)
+    failures = []
+    for row in runtime.markets.health():
+        name, failed_at = row["name"], row["last_error_at"]
+        if name not in order or not row["consecutive_failures"] or failed_at is None:
+            continue
+        if runtime.settings.poller_enabled and failed_at < runtime.chain.started_at:
+            continue
+        if now - (row["next_retry_at"] or failed_at) > horizon:
+            continue
+        failures.append(
+            ProviderFailure(
+                name=name,
+                error=(row["last_error"] or "").removeprefix(f"{name}: "),
+                failed_at=failed_at,
+                retry_at=row["next_retry_at"],
+                consecutive_failures=row["consecutive_failures"],
+            )
+        )
+    return sorted(failures, key=lambda failure: order.index(failure.name))

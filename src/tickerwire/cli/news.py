@@ -1,0 +1,47 @@
+"""``tickerwire extract`` and ``tickerwire tag``: the news stages on local input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tickerwire.cli.common import fail, settings_from
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", help="The page's original URL, to resolve relative links.")
+def extract(paths: tuple[Path, ...], url: str | None) -> None:
+    """Extract articles from saved pages (plain or .gz): one JSON object per line.
+
+    A page that fails gives a line with an "error" field and the rest go on; a file that
+    is missing makes the exit code 1, after every line is printed.
+    """
+    from tickerwire.news.extract.article import extract_file
+
+    missing = []
+    for path in paths:
+        if not path.is_file():
+            line: dict[str, Any] = {"source": str(path), "error": "no such file"}
+            missing.append(str(path))
+        else:
+            line = extract_file(path, url=url)
+        click.echo(json.dumps(line, ensure_ascii=False))
+    if missing:
+        fail(f"no such file: {', '.join(missing)}")
+
+
+@click.command()
+@click.option("--title", help="A headline to tag with the text (it counts like the body).")
+@click.pass_context
+def tag(ctx: click.Context, title: str | None) -> None:
+    """Read text on standard input; print the instruments and entities it names, as JSON."""
+    from tickerwire.news.tag.tagger import Tagger
+
+    text = sys.stdin.read()
+    tagger = Tagger(settings_from(ctx).registry)
+    click.echo(json.dumps(tagger.tag(text, title=title).to_json(), ensure_ascii=False))

@@ -1,0 +1,81 @@
+"""``tickerwire serve`` and ``tickerwire worker``: the long-running processes."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import click
+
+from tickerwire import actions
+from tickerwire.cli.common import engine_for, errors, outside, run, settings_from
+from tickerwire.config import config_file_path, default_config_file
+from tickerwire.runtime import Runtime
+
+DEMO_HELP = "Simulated quotes and sample news, in their own database; no network needed."
+
+
+def _settings_source() -> str:
+    """Where this process's settings came from, said at start: they are read only then."""
+    path = config_file_path()
+    if path is None:
+        return f"defaults and TICKERWIRE_* variables (no {default_config_file()})"
+    return f"{path} and TICKERWIRE_* variables"
+
+
+@click.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 8000).")
+@click.option("--demo", is_flag=True, default=None, help=DEMO_HELP)
+@click.option("--no-poll", is_flag=True, help="Serve stored data only; start no pollers.")
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, demo: bool | None, no_poll: bool
+) -> None:
+    """Run the portal: web server, scheduler and pollers in one process."""
+    import uvicorn
+
+    from tickerwire.web.app import create_app
+
+    settings = settings_from(
+        ctx, host=host, port=port, demo=demo, poller_enabled=False if no_poll else None
+    )
+    with engine_for(settings):
+        pass  # migrate before serving, so a database problem is a sentence, not a traceback
+    mode = "SIMULATED demo data" if settings.demo else " → ".join(settings.providers.order)
+    for line in (
+        f"Tickerwire on http://{settings.host}:{settings.port}  (quotes: {mode})",
+        f"Database: {settings.effective_database_url}",
+        f"Settings: {_settings_source()}; read at start, restart to apply changes",
+    ):
+        errors.print(outside(line), soft_wrap=True)
+    verbose = ctx.find_root().params.get("verbose", False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info" if verbose else "warning",
+    )
+
+
+@click.command()
+@click.option("--demo", is_flag=True, default=None, help=DEMO_HELP)
+@click.pass_context
+def worker(ctx: click.Context, demo: bool | None) -> None:
+    """Run the pollers and the news pipeline without a web server.
+
+    For scale-out: one or more workers and several `serve --no-poll` web processes on one
+    PostgreSQL database, with TICKERWIRE_REDIS_URL set so quotes reach every web process.
+    Feeds are leased in the database, so two workers never refresh the same feed at once.
+    """
+    run(settings_from(ctx, demo=demo), _work)
+
+
+async def _work(runtime: Runtime) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    errors.print(f"Worker polling {len(runtime.registry)} instruments and the feeds due.")
+    await actions.seed(runtime)
+    await asyncio.gather(runtime.poller.run(stop), runtime.pipeline.run(stop))

@@ -1,0 +1,104 @@
+"""``tickerwire quotes`` and ``tickerwire backfill``, run as a user would."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cli.conftest import invoke_cli
+from support.ports import free_port
+from tickerwire.config import load_settings
+from tickerwire.runtime import Runtime
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's data folder, where the real and the demo SQLite files live."""
+    monkeypatch.setenv("TICKERWIRE_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def providers_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    for name in ("YAHOO", "STOOQ", "COINGECKO"):
+        monkeypatch.setenv(f"TICKERWIRE_PROVIDERS__{name}_BASE_URL", dead)
+    monkeypatch.setenv("TICKERWIRE_FETCH__ALLOW_HOSTS", '["127.0.0.1"]')
+    monkeypatch.setenv("TICKERWIRE_FETCH__DEADLINE", "2")
+
+
+def bar_counts(url: str) -> dict[str, int]:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("select interval, count(*) from bars group by interval"))
+        counts = {interval: count for interval, count in rows}
+    engine.dispose()
+    return counts
+
+
+def test_quotes_prints_a_table_of_simulated_quotes(data_dir: Path) -> None:
+    outcome = invoke_cli("quotes", "SPX", "btcusd", "--demo")
+    assert outcome.code == 0, outcome.output
+    assert "S&P 500" in outcome.stdout and "Bitcoin USD" in outcome.stdout
+    assert "SIMULATED" in outcome.stdout
+
+
+def test_quotes_for_an_unknown_symbol_names_it_and_the_known_ones(data_dir: Path) -> None:
+    outcome = invoke_cli("quotes", "NOPE")
+    assert outcome.code == 1
+    assert "unknown instrument NOPE" in outcome.stderr and "SPX" in outcome.stderr
+
+
+def test_quotes_with_every_provider_down_exits_1_naming_them(
+    data_dir: Path, providers_down: None
+) -> None:
+    outcome = invoke_cli("quotes", "SPX")
+    assert outcome.code == 1
+    assert "yahoo failed" in outcome.stderr and "no quote for SPX" in outcome.stderr
+    assert "Traceback" not in outcome.output
+
+
+def test_backfill_fills_daily_and_recent_bars_and_a_rerun_adds_none(data_dir: Path) -> None:
+    demo_db = f"sqlite:///{data_dir / 'tickerwire-demo.sqlite3'}"
+    outcome = invoke_cli("backfill", "SPX", "--range", "6mo", "--demo")
+    assert outcome.code == 0, outcome.output
+    first = bar_counts(demo_db)
+    assert 120 <= first["1d"] <= 130  # about six months of NYSE sessions
+    assert {"1m", "5m", "1h"} <= set(first)
+    assert invoke_cli("backfill", "SPX", "--range", "6mo", "--demo").code == 0
+    assert bar_counts(demo_db) == first
+
+
+def test_backfill_that_writes_nothing_exits_1(data_dir: Path, providers_down: None) -> None:
+    outcome = invoke_cli("backfill", "SPX", "--range", "30d")
+    assert outcome.code == 1 and "no bars written for SPX" in outcome.stderr
+
+
+def test_backfill_refuses_a_range_it_cannot_read(data_dir: Path) -> None:
+    outcome = invoke_cli("backfill", "SPX", "--range", "soon", "--demo")
+    assert outcome.code == 1 and "30d, 6mo, 5y or max" in outcome.stderr
+
+
+@pytest.mark.parametrize("command", [["quotes", "SPX"], ["backfill", "SPX"]])
+def test_demo_on_a_database_the_user_named_is_refused(tmp_path: Path, command: list[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'real.sqlite3'}"
+    outcome = invoke_cli("--database-url", url, *command, "--demo")
+    assert outcome.code == 1
+    assert "demo mode keeps its simulated quotes" in outcome.stderr
+    assert not (tmp_path / "real.sqlite3").exists()
+
+
+def test_demo_quotes_never_reach_the_real_database(data_dir: Path) -> None:
+    assert invoke_cli("quotes", "SPX", "--demo").code == 0
+
+    async def real_quotes() -> int:
+        runtime = await Runtime.open(load_settings())
+        try:
+            return len(runtime.markets.latest_quotes())
+        finally:
+            await runtime.close()
+
+    assert asyncio.run(real_quotes()) == 0
