@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from support.http_server import LocalServer, RecordedRequest, Reply
 
-RESPONSES = Path(__file__).parent / "responses"
+RESPONSES = Path(__file__).resolve().parents[1] / "markets" / "providers" / "responses"
 
 
 class ProviderServer(LocalServer):

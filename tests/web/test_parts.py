@@ -1,4 +1,5 @@
-"""The home page: banner, the sixteen-instrument ribbon, labels, and its JSON twin."""
+"""The markets top every page opens with (banner, the sixteen-instrument ribbon, labels) and
+the headers every page carries, seen on the home page and its JSON twin."""
 
 from __future__ import annotations
 

@@ -1,9 +1,18 @@
-"""The live stream over a real socket: quote events reach subscribers as Server-Sent Events."""
+"""The live stream over a real socket: what a page's script receives, as Server-Sent Events.
+
+A client gets the market status, then the latest stored quote of each symbol it asked
+for, then each new quote, every one carrying the texts the server-rendered page shows.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -12,18 +21,28 @@ import uvicorn
 from support.moments import FRIDAY_MORNING
 from support.ports import free_port
 from tickerwire.config import Settings
+from tickerwire.live.bus import Event, LocalBus
+from tickerwire.markets.poller import quote_event
+from tickerwire.markets.quotes import Quote
 from tickerwire.runtime import Runtime
+from tickerwire.web import parts
 from tickerwire.web.app import create_app
+from tickerwire.web.parts import quote_figures
+from tickerwire.web.stream import with_ticks
 
 pytestmark = pytest.mark.anyio
 
+SPX_CLOSE = 5890.0
 
-async def test_a_new_quote_reaches_a_stream_subscriber(database_url: str) -> None:
-    settings = Settings(database_url=database_url, demo=True, poller_enabled=False)
-    runtime = await Runtime.open(settings, clock=lambda: FRIDAY_MORNING)
+
+@contextlib.asynccontextmanager
+async def portal(database_url: str, **settings: Any) -> AsyncIterator[tuple[Runtime, str]]:
+    """A demo portal at Friday morning, served by uvicorn on a loopback port."""
+    config_ = Settings(database_url=database_url, demo=True, poller_enabled=False, **settings)
+    runtime = await Runtime.open(config_, clock=lambda: FRIDAY_MORNING)
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings, runtime=runtime), port=port, log_level="warning",
+        create_app(config_, runtime=runtime), port=port, log_level="warning",
         timeout_graceful_shutdown=1,
     )  # fmt: skip
     server = uvicorn.Server(config)
@@ -33,22 +52,137 @@ async def test_a_new_quote_reaches_a_stream_subscriber(database_url: str) -> Non
             if server.started:
                 break
             await asyncio.sleep(0.02)
-        url = f"http://127.0.0.1:{port}/api/v1/stream?symbols=SPX"
-        async with httpx.AsyncClient(timeout=10) as client, client.stream("GET", url) as response:
-            assert response.headers["content-type"].startswith("text/event-stream")
-            await asyncio.sleep(0.2)  # let the subscription register
-            await runtime.poller.refresh([runtime.registry.get("SPX")])
-            event, data = None, None
-            async for line in response.aiter_lines():
-                if line.startswith("event:"):
-                    event = line.split(":", 1)[1].strip()
-                elif line.startswith("data:") and event == "quote":
-                    data = json.loads(line.split(":", 1)[1])
-                    break
-        assert data is not None
-        assert data["key"] == "SPX" and data["data"]["simulated"] is True
-        assert data["data"]["price"] > 0
+        yield runtime, f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         await asyncio.wait_for(serving, timeout=10)
         await runtime.close()
+
+
+@contextlib.asynccontextmanager
+async def stream(base: str, symbols: str) -> AsyncIterator[AsyncIterator[tuple[str, Any]]]:
+    """The events of ``/api/v1/stream?symbols=...`` as (event name, parsed data)."""
+    url = f"{base}/api/v1/stream?symbols={symbols}"
+    async with httpx.AsyncClient(timeout=10) as client, client.stream("GET", url) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+
+        async def events() -> AsyncIterator[tuple[str, Any]]:
+            name = ""
+            async for line in response.aiter_lines():
+                if line.startswith("event:"):
+                    name = line.split(":", 1)[1].strip()
+                elif line.startswith("data:"):
+                    yield name, json.loads(line.split(":", 1)[1])
+
+        yield events()
+
+
+async def next_quote(events: AsyncIterator[tuple[str, Any]]) -> dict[str, Any]:
+    async with asyncio.timeout(5):
+        async for name, data in events:
+            if name == "quote":
+                return dict(data)
+    raise AssertionError("the stream ended without a quote")
+
+
+def spx(price: float, minutes: int = 0) -> Quote:
+    return Quote(
+        "SPX", price, FRIDAY_MORNING - timedelta(minutes=minutes), "test",
+        previous_close=SPX_CLOSE,
+    )  # fmt: skip
+
+
+async def test_a_new_quote_reaches_a_stream_subscriber(database_url: str) -> None:
+    async with portal(database_url) as (runtime, base), stream(base, "SPX") as events:
+        await asyncio.sleep(0.2)  # let the subscription register
+        await runtime.poller.refresh([runtime.registry.get("SPX")])
+        data = await next_quote(events)
+    assert data["key"] == "SPX" and data["data"]["simulated"] is True
+    assert data["data"]["price"] > 0
+
+
+async def test_the_stream_opens_with_the_market_banner_and_each_markets_label(
+    database_url: str,
+) -> None:
+    async with portal(database_url) as (runtime, base), stream(base, "SPX,N225") as events:
+        async with asyncio.timeout(5):
+            name, data = await anext(events)
+    assert name == "market"
+    assert data["data"]["banner"]["text"] == parts.banner(FRIDAY_MORNING).text
+    markets = data["data"]["markets"]
+    for symbol in ("SPX", "N225"):
+        instrument = runtime.registry.get(symbol)
+        expected = parts.market_view(instrument, FRIDAY_MORNING)
+        assert markets[instrument.calendar]["label"] == expected.label
+        assert markets[instrument.calendar]["state"] == expected.state
+
+
+async def test_the_stream_sends_the_latest_stored_quote_of_each_wanted_symbol_on_connect(
+    database_url: str,
+) -> None:
+    async with portal(database_url) as (runtime, base):
+        runtime.markets.save_quotes([spx(5900.0)])
+        async with stream(base, "SPX,GC") as events:
+            data = await next_quote(events)
+    assert data["key"] == "SPX"
+    assert data["data"]["price"] == 5900.0
+
+
+async def test_a_quote_event_carries_the_texts_the_page_shows_in_the_portals_zone(
+    database_url: str,
+) -> None:
+    async with portal(database_url, timezone="Asia/Tokyo") as (runtime, base):
+        quote = spx(5900.0, minutes=6)
+        runtime.markets.save_quotes([quote])
+        async with stream(base, "SPX") as events:
+            shown = (await next_quote(events))["shown"]
+    expected = quote_figures(runtime.registry.get("SPX"), quote, "Asia/Tokyo", FRIDAY_MORNING)
+    assert shown["as_of_text"] == expected.as_of_text == "Nov 20, 11:54 PM JST"
+    assert shown["price_text"] == "5,900.00"
+    assert shown["change_text"] == "+10.00"
+    assert shown["percent_text"] == expected.percent_text
+    assert (shown["direction"], shown["arrow"], shown["spoken_direction"]) == ("up", "▲", "up")
+    assert shown["as_of"] == quote.as_of.isoformat()
+
+
+async def test_a_quote_identical_to_the_last_one_sent_is_not_sent_again(
+    database_url: str,
+) -> None:
+    async with portal(database_url) as (runtime, base):
+        stored = spx(5900.0, minutes=1)
+        runtime.markets.save_quotes([stored])
+        instrument = runtime.registry.get("SPX")
+        async with stream(base, "SPX") as events:
+            assert (await next_quote(events))["data"]["price"] == 5900.0
+            await runtime.bus.publish([quote_event(stored, instrument)])
+            await asyncio.sleep(0.2)  # read on its own, not conflated with the next
+            await runtime.bus.publish([quote_event(replace(stored, price=5901.0), instrument)])
+            assert (await next_quote(events))["data"]["price"] == 5901.0
+
+
+async def test_events_for_unknown_instruments_or_with_bad_data_are_dropped_and_the_stream_goes_on(
+    database_url: str,
+) -> None:
+    async with portal(database_url) as (runtime, base), stream(base, "") as events:
+        await asyncio.sleep(0.2)  # let the subscription register
+        unknown = Event("quote", "NOPE", {"symbol": "NOPE", "price": 1.0, "as_of": "x"})
+        broken = Event("quote", "SPX", {"symbol": "SPX", "price": "NaN", "as_of": "x"})
+        await runtime.bus.publish([unknown, broken])
+        await runtime.bus.publish([quote_event(spx(5905.0), runtime.registry.get("SPX"))])
+        data = await next_quote(events)
+    assert data["data"]["price"] == 5905.0
+
+
+async def test_ticks_come_between_events_each_interval() -> None:
+    bus = LocalBus()
+    subscription = bus.subscribe()
+    seen: list[str | None] = []
+    ticking = with_ticks(aiter(subscription), every=0.05)
+    await bus.publish([Event("quote", "SPX", {})])
+    async with asyncio.timeout(5):
+        async for event in ticking:
+            seen.append(event.key if event else None)
+            if seen.count(None) == 2:
+                break
+    await ticking.aclose()
+    assert seen == ["SPX", None, None]

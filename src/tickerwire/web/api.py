@@ -8,8 +8,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
 from tickerwire.runtime import Runtime
-from tickerwire.web import quote_views, search_views, views
+from tickerwire.web import movers as mover_lists
+from tickerwire.web import parts
 from tickerwire.web.deps import get_runtime
+from tickerwire.web.pages import search as search_page
 
 router = APIRouter(prefix="/api/v1", tags=["markets"])
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -17,33 +19,33 @@ MAX_SYMBOLS = 50
 
 
 class MarketStatusResponse(BaseModel):
-    banner: views.Banner
-    markets: list[views.MarketView]
+    banner: parts.Banner
+    markets: list[parts.MarketView]
 
 
 class QuotesResponse(BaseModel):
-    quotes: list[views.RibbonCell]
+    quotes: list[parts.RibbonCell]
 
 
 class RibbonResponse(BaseModel):
     simulated: bool
-    ribbon: list[views.RibbonCell]
+    ribbon: list[parts.RibbonCell]
 
 
 class ProvidersResponse(BaseModel):
     order: list[str]
-    notices: list[views.ProviderNotice]
+    notices: list[parts.ProviderNotice]
 
 
 @router.get("/market-status", response_model=MarketStatusResponse)
 def market_status(runtime: RuntimeDep) -> MarketStatusResponse:
     """The U.S. banner, and the state of every market the registry's instruments trade on."""
     now = runtime.now()
-    seen: dict[str, views.MarketView] = {}
+    seen: dict[str, parts.MarketView] = {}
     for instrument in runtime.registry:
         if instrument.calendar not in seen:
-            seen[instrument.calendar] = views.market_view(instrument, now)
-    return MarketStatusResponse(banner=views.banner(now), markets=list(seen.values()))
+            seen[instrument.calendar] = parts.market_view(instrument, now)
+    return MarketStatusResponse(banner=parts.banner(now), markets=list(seen.values()))
 
 
 def _symbols(raw: str) -> list[str]:
@@ -68,7 +70,7 @@ def quotes(
     now = runtime.now()
     stored = runtime.markets.latest_quotes(wanted)
     cells = [
-        views.ribbon_cell(runtime, runtime.registry.get(s), stored.get(s), now) for s in wanted
+        parts.ribbon_cell(runtime, runtime.registry.get(s), stored.get(s), now) for s in wanted
     ]
     return QuotesResponse(quotes=cells)
 
@@ -76,7 +78,7 @@ def quotes(
 @router.get("/ribbon", response_model=RibbonResponse)
 def ribbon(runtime: RuntimeDep) -> RibbonResponse:
     """The ribbon, in its configured order, with sparklines and freshness."""
-    cells = views.ribbon(runtime, runtime.now())
+    cells = parts.ribbon(runtime, runtime.now())
     simulated = runtime.settings.demo or any(c.simulated for c in cells)
     return RibbonResponse(simulated=simulated, ribbon=cells)
 
@@ -86,7 +88,7 @@ def providers(runtime: RuntimeDep) -> ProvidersResponse:
     """The failover order and any provider that is failing, with when it retries."""
     return ProvidersResponse(
         order=runtime.settings.providers.order,
-        notices=views.provider_notices(runtime, runtime.now()),
+        notices=parts.provider_notices(runtime, runtime.now()),
     )
 
 
@@ -124,14 +126,14 @@ def symbols(
     ]
 
 
-@router.get("/movers", response_model=quote_views.Movers)
-def movers(runtime: RuntimeDep) -> quote_views.Movers:
+@router.get("/movers", response_model=mover_lists.Movers)
+def movers(runtime: RuntimeDep) -> mover_lists.Movers:
     """Gainers, losers and most active among tracked instruments, and the instruments most
     named in the last 24 hours of news."""
-    return quote_views.movers(runtime)
+    return mover_lists.movers(runtime)
 
 
-@router.get("/search", response_model=search_views.SearchPage, tags=["news"])
+@router.get("/search", response_model=search_page.SearchPage, tags=["news"])
 def search(
     runtime: RuntimeDep,
     q: Annotated[str, Query(max_length=500, description='words; "a phrase" in quotes')] = "",
@@ -140,11 +142,11 @@ def search(
     since: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
     until: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
     page: Annotated[int, Query(ge=1, le=500)] = 1,
-) -> search_views.SearchPage:
+) -> search_page.SearchPage:
     """Full-text search over stored articles, ranked by relevance and recency."""
     try:
-        return search_views.search(
+        return search_page.search(
             runtime, q=q, publisher=publisher, symbol=symbol, since=since, until=until, page=page
         )
-    except search_views.SearchError as error:
+    except search_page.SearchError as error:
         raise HTTPException(422, str(error)) from error

@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from tickerwire import __version__
+from tickerwire import __version__, actions
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
-from tickerwire.web import api, pages, quote_pages, stream
+from tickerwire.web import api, pages, stream
 from tickerwire.web.cache import RenderCache
 from tickerwire.web.security import SecurityHeaders
 
@@ -46,7 +46,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_invalidate_on_events(active, cache))]
         if owned and settings.poller_enabled:
-            await asyncio.to_thread(active.seed)
+            await actions.seed(active)
             tasks.append(asyncio.create_task(active.poller.run(stop), name="poller"))
             tasks.append(asyncio.create_task(active.pipeline.run(stop), name="news"))
         try:
@@ -69,6 +69,5 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(stream.router)
-    app.include_router(quote_pages.router)
-    app.include_router(pages.router)
+    app.include_router(pages.router())
     return app

@@ -6,11 +6,12 @@ leave through feeds, so nothing here needs a second sanitizing pass.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from feedgen.feed import FeedGenerator
 
+from tickerwire.news.model import ArticleListing
 from tickerwire.news.urls import safe_url
 
 SUMMARY_CHARS = 400
@@ -22,7 +23,7 @@ def news_feed(
     title: str,
     self_url: str,
     page_url: str,
-    articles: list[dict[str, Any]],
+    articles: Sequence[ArticleListing],
     base_url: str,
     updated: datetime,
 ) -> bytes:
@@ -31,28 +32,23 @@ def news_feed(
     generator.title(title)
     generator.link(href=self_url, rel="self")
     generator.link(href=page_url, rel="alternate")
-    generator.updated(max((_when(a) for a in articles), default=updated))
+    generator.updated(max((a.when for a in articles), default=updated))
     generator.generator("Tickerwire")
     for row in reversed(articles):  # feedgen prepends; keep newest first in the document
         entry = generator.add_entry()
-        local = f"{base_url}/article/{row['id']}"
+        local = f"{base_url}/article/{row.id}"
         entry.id(local)
-        entry.title(row["title"])
+        entry.title(row.title)
         entry.link(href=local, rel="alternate")
-        original = safe_url(row.get("url"))
+        original = safe_url(row.url)
         if original:
             entry.link(href=original, rel="related")
-        entry.updated(_when(row))
-        if row.get("published"):
-            entry.published(row["published"])
-        if row.get("site_name"):
-            entry.author({"name": row["site_name"]})
-        text = " ".join((row.get("text") or "").split())
+        entry.updated(row.when)
+        if row.published:
+            entry.published(row.published)
+        if row.site_name:
+            entry.author({"name": row.site_name})
+        text = " ".join(row.text.split())
         if text:
             entry.summary(text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else ""))
     return bytes(generator.atom_str(pretty=True))
-
-
-def _when(row: dict[str, Any]) -> datetime:
-    moment: datetime = row.get("published") or row["first_seen_at"]
-    return moment

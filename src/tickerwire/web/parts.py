@@ -9,14 +9,20 @@ reads exactly like the server-rendered cell it replaces.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
-from tickerwire import humanize
+from tickerwire import actions, humanize
 from tickerwire.instruments import Instrument
-from tickerwire.markets.quotes import Quote
+from tickerwire.markets import calendar
+from tickerwire.markets.freshness import is_stale
+from tickerwire.markets.quotes import Interval, Quote
+from tickerwire.news.model import ArticleListing
+from tickerwire.news.urls import safe_url
+from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
+from tickerwire.web.svg import sparkline
 
 SPOKEN = {"up": "up", "down": "down", "flat": "unchanged"}
 
@@ -67,3 +73,219 @@ def quote_figures(
         as_of=quote.as_of,
         as_of_text=humanize.clock_time(quote.as_of, zone, now),
     )
+
+
+class Banner(BaseModel):
+    text: str
+    state: str
+    is_open: bool
+    next_open: datetime | None
+    next_close: datetime | None
+
+
+class MarketView(BaseModel):
+    calendar: str
+    state: str
+    is_open: bool
+    label: str
+    next_open: datetime | None
+    next_close: datetime | None
+
+
+class SparklineView(BaseModel):
+    points: str
+    baseline_y: float | None
+    width: int
+    height: int
+
+
+class RibbonCell(BaseModel):
+    symbol: str
+    name: str
+    currency: str
+    precision: int
+    price: float | None
+    change: float | None
+    change_percent: float | None
+    previous_close: float | None
+    price_text: str
+    change_text: str
+    percent_text: str
+    direction: str
+    arrow: str
+    spoken_direction: str
+    as_of: datetime | None
+    as_of_text: str
+    age_text: str
+    stale: bool
+    delayed: bool
+    provider: str | None
+    simulated: bool
+    market: MarketView
+    sparkline: SparklineView | None
+
+
+class ProviderNotice(BaseModel):
+    provider: str
+    failed_at: datetime
+    error: str
+    retry_at: datetime | None
+    text: str
+
+
+class MarketsTop(BaseModel):
+    """The banner, notices and ribbon every page opens with."""
+
+    banner: Banner
+    ribbon: list[RibbonCell]
+    simulated: bool
+    replay: bool
+    notices: list[ProviderNotice]
+
+
+def market_view(instrument: Instrument, now: datetime) -> MarketView:
+    status = calendar.market_status(instrument.calendar, now)
+    return MarketView(
+        calendar=instrument.calendar,
+        state=status.state.value,
+        is_open=status.is_open,
+        label=calendar.banner_text(status),
+        next_open=status.next_open,
+        next_close=status.next_close,
+    )
+
+
+def banner(now: datetime) -> Banner:
+    status = calendar.us_market_status(now)
+    return Banner(
+        text=calendar.banner_text(status),
+        state=status.state.value,
+        is_open=status.is_open,
+        next_open=status.next_open,
+        next_close=status.next_close,
+    )
+
+
+def ribbon_cell(
+    runtime: Runtime, instrument: Instrument, quote: Quote | None, now: datetime
+) -> RibbonCell:
+    precision = instrument.precision
+    stale_after = timedelta(seconds=runtime.settings.providers.stale_after_seconds)
+    spark = None
+    if quote is not None:
+        opens, closes = calendar.current_or_last_session(instrument.calendar, now)
+        line = sparkline(
+            runtime.markets.closes(instrument.symbol, Interval.M1, opens, closes),
+            quote.previous_close,
+        )
+        spark = SparklineView.model_validate(line, from_attributes=True) if line else None
+    shown = quote_figures(instrument, quote, runtime.settings.timezone, now)
+    return RibbonCell(
+        symbol=instrument.symbol,
+        name=instrument.label,
+        currency=instrument.currency,
+        precision=precision,
+        price=quote.price if quote else None,
+        change=quote.change if quote else None,
+        change_percent=quote.change_percent if quote else None,
+        previous_close=quote.previous_close if quote else None,
+        price_text=shown.price_text,
+        change_text=shown.change_text,
+        percent_text=shown.percent_text,
+        direction=shown.direction,
+        arrow=shown.arrow,
+        spoken_direction=shown.spoken_direction,
+        as_of=shown.as_of,
+        as_of_text=shown.as_of_text,
+        age_text=humanize.age(quote.age(now)) if quote else "",
+        stale=is_stale(instrument, quote, now, stale_after) if quote else False,
+        delayed=quote.delayed if quote else False,
+        provider=quote.provider if quote else None,
+        simulated=quote.simulated if quote else False,
+        market=market_view(instrument, now),
+        sparkline=spark,
+    )
+
+
+def ribbon(runtime: Runtime, now: datetime) -> list[RibbonCell]:
+    instruments = runtime.registry.ribbon
+    quotes = runtime.markets.latest_quotes([i.symbol for i in instruments])
+    return [ribbon_cell(runtime, i, quotes.get(i.symbol), now) for i in instruments]
+
+
+def provider_notices(runtime: Runtime, now: datetime) -> list[ProviderNotice]:
+    """The failing providers of this run (see :func:`actions.provider_report`), worded."""
+    notices = []
+    zone = runtime.settings.timezone
+    for failure in actions.provider_report(runtime, now=now):
+        failed_at = humanize.clock_time(failure.failed_at, zone, now)
+        text = f"{failure.name.capitalize()} failed at {failed_at}: {failure.error}."
+        if failure.retry_at is not None:
+            text += f" Retrying at {humanize.clock_time(failure.retry_at, zone, now)}."
+        notices.append(
+            ProviderNotice(
+                provider=failure.name,
+                failed_at=failure.failed_at,
+                error=failure.error,
+                retry_at=failure.retry_at,
+                text=text,
+            )
+        )
+    return notices
+
+
+def markets_top(runtime: Runtime, now: datetime) -> MarketsTop:
+    cells = ribbon(runtime, now)
+    return MarketsTop(
+        banner=banner(now),
+        ribbon=cells,
+        simulated=runtime.settings.demo or any(c.simulated for c in cells),
+        replay=any(c.provider == "replay" for c in cells),
+        notices=provider_notices(runtime, now),
+    )
+
+
+class Headline(BaseModel):
+    id: int
+    title: str
+    publisher: str | None
+    published: datetime | None
+    time_text: str
+    thumbnail: str | None
+    path: str
+    full_text: bool
+
+
+def time_text(moment: datetime | None, zone: str, now: datetime) -> str:
+    return humanize.clock_time(moment, zone, now) if moment else ""
+
+
+def headline(row: ArticleListing, zone: str, now: datetime) -> Headline:
+    return Headline(
+        id=row.id,
+        title=row.title,
+        publisher=row.site_name,
+        published=row.when,
+        time_text=time_text(row.when, zone, now),
+        thumbnail=safe_url(row.lead_image.url) if row.lead_image else None,
+        path=f"/article/{row.id}",
+        full_text=row.extracted,
+    )
+
+
+def headlines(runtime: Runtime, limit: int = 20, offset: int = 0) -> list[Headline]:
+    zone = runtime.settings.timezone
+    now = runtime.now()
+    return [headline(row, zone, now) for row in runtime.news.latest_articles(limit, offset)]
+
+
+class SymbolLink(BaseModel):
+    symbol: str
+    name: str
+    path: str
+
+    @classmethod
+    def of(cls, instrument: Instrument) -> SymbolLink:
+        return cls(
+            symbol=instrument.symbol, name=instrument.name, path=f"/quote/{instrument.symbol}"
+        )

@@ -1,10 +1,63 @@
-"""Response headers every page gets: a strict CSP with a per-request nonce, and friends."""
+"""Response headers every page gets: a strict CSP with a per-request nonce, and friends.
+
+The API docs (Swagger UI and ReDoc from the fastapi-offline package) start with an inline
+script we do not write. Rather than allow inline scripts there, their pages get a policy
+naming exactly the inline scripts in the response, by hash: any other script, injected or
+not, stays blocked there as everywhere.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: The pages fastapi-offline serves with inline start-up code.
+DOCS_PAGES = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+_COMMON = (
+    "img-src 'self' https: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+_FRAMES = (
+    "frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com"
+)
+
+
+def page_policy(nonce: str) -> str:
+    """The policy of every page but the docs: our own files, and scripts with the nonce."""
+    return (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+        f"{_FRAMES}; {_COMMON}"
+    )
+
+
+def docs_policy(html: bytes) -> str:
+    """The policy of a docs page: scripts from our origin and the page's own inline
+    ``<script>`` blocks, by SHA-256. Both UIs inject styles as they draw (ReDoc through
+    styled-components), so styles, which run no code, may be inline here; ReDoc's search
+    runs in a worker it makes from a blob: URL."""
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+        for body in _INLINE_SCRIPT.findall(html)
+    ]
+    scripts = " ".join(["'self'", *hashes])
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        f"worker-src 'self' blob:; frame-src 'none'; {_COMMON}"
+    )
+
+
+def _headers(policy: str) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"content-security-policy", policy.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    ]
 
 
 class SecurityHeaders:
@@ -17,29 +70,40 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope["path"] in DOCS_PAGES:
+            await self._docs(scope, receive, send)
+            return
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
-        # The offline API docs (Swagger UI from the fastapi-offline package) need inline code.
-        docs = scope["path"].startswith(("/docs", "/redoc", "/static-offline-docs"))
-        inline = " 'unsafe-inline'" if docs else ""
-        policy = (
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'{inline}; "
-            f"style-src 'self'{inline}; img-src 'self' https: data:; connect-src 'self'; "
-            "frame-src https://www.youtube-nocookie.com https://www.youtube.com "
-            "https://player.vimeo.com; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors 'none'"
-        )
+        headers = _headers(page_policy(nonce))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", policy.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                ]
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", []), *headers]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Hold a docs page (a few kilobytes) until its body is complete, so the policy can
+        name the hashes of what it carries."""
+        start: Message | None = None
+        body: list[bytes] = []
+
+        async def send_when_complete(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            html = b"".join(body)
+            headers = [*start.get("headers", []), *_headers(docs_policy(html))]
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": html})
+
+        await self.app(scope, receive, send_when_complete)

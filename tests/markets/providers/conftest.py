@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from provider_server import ProviderServer
 
+from support.provider_server import ProviderServer
 from tickerwire.config import FetchSettings, ProviderSettings
 from tickerwire.net.fetch import Fetcher
 

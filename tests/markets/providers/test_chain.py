@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from provider_server import ProviderServer
 
 from support.http_server import Reply
+from support.provider_server import ProviderServer
 from tickerwire.config import ProviderSettings
 from tickerwire.instruments import AssetClass, Instrument, Registry
 from tickerwire.markets.providers.base import Provider, ProviderError

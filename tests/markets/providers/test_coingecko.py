@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from provider_server import ProviderServer
 
 from support.http_server import Reply
+from support.provider_server import ProviderServer
 from tickerwire.config import FetchSettings, ProviderSettings
 from tickerwire.instruments import Registry
 from tickerwire.markets.providers.base import ProviderError

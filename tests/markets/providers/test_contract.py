@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from provider_server import ProviderServer
 
+from support.provider_server import ProviderServer
 from tickerwire.config import ProviderSettings
 from tickerwire.instruments import Instrument, Registry
 from tickerwire.markets.providers.base import Provider

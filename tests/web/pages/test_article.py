@@ -10,14 +10,17 @@ from tickerwire.runtime import Runtime
 
 
 def article_id(runtime: Runtime, title: str) -> int:
-    return next(a["id"] for a in runtime.news.latest_articles() if a["title"] == title)
+    return next(a.id for a in runtime.news.latest_articles() if a.title == title)
 
 
-def test_home_lists_the_headlines_with_publisher(news_portal: tuple[TestClient, Runtime]) -> None:
+def test_home_leads_with_the_newest_story_then_lists_the_rest_with_publisher(
+    news_portal: tuple[TestClient, Runtime],
+) -> None:
     client, _ = news_portal
     tree = HTMLParser(client.get("/").text)
-    titles = [a.text() for a in tree.css(".headline-title")]
-    assert titles == [OIL_STORY.title, FED_STORY.title]  # newest first
+    assert tree.css_first(".lead-story .lead-title").text() == OIL_STORY.title
+    assert tree.css_first(".lead-story img.lead-image") is not None
+    assert [a.text() for a in tree.css(".headline-title")] == [FED_STORY.title]
     assert tree.css_first(".headline .publisher").text() == "Example Wire"
 
 

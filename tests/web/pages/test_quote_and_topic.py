@@ -96,7 +96,7 @@ def test_article_pages_show_tag_chips_that_lead_to_quote_and_topic_pages(
     news_portal: tuple[TestClient, Runtime],
 ) -> None:
     client, runtime = news_portal
-    fed = next(a["id"] for a in runtime.news.latest_articles() if a["title"] == FED_STORY.title)
+    fed = next(a.id for a in runtime.news.latest_articles() if a.title == FED_STORY.title)
     tree = page(client, f"/article/{fed}")
     instruments = {
         a.text(deep=False).strip(): a.attributes["href"] for a in tree.css(".chip.instrument")

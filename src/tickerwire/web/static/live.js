@@ -1,68 +1,92 @@
-// Live ribbon: applies `quote` events from /api/v1/stream to the server-rendered cells.
-// The page is complete without this script; it only keeps the numbers moving.
+// Live ribbon: puts the texts of /api/v1/stream events into the server-rendered page.
+// The page is complete without this script. The server words every number and time
+// (web/parts.py, in the portal's zone), so nothing here formats: a tick reads exactly
+// like the cell it replaces.
 (function () {
   "use strict";
-  // Anything with data-symbol and data-field children follows the stream: ribbon cells,
+  const banner = document.getElementById("market-banner");
+  if (!window.EventSource || !(banner || document.querySelector("[data-symbol]"))) return;
+  // Anything with data-symbol and data-field children follows the quotes: ribbon cells,
   // the quote page's headline numbers, an article's instrument chips.
-  if (!document.querySelector("[data-symbol]") || !window.EventSource) return;
-  const arrows = { up: "▲", down: "▼", flat: "■" };
-  const words = { up: "up", down: "down", flat: "unchanged" };
+  const directions = ["up", "down", "flat"];
 
-  function fixed(value, precision) {
-    return Math.abs(value).toLocaleString("en-US", {
-      minimumFractionDigits: precision, maximumFractionDigits: precision,
+  function setText(root, field, text) {
+    root.querySelectorAll('[data-field="' + field + '"]').forEach(function (node) {
+      node.textContent = text;
     });
   }
-  function signed(value, precision) {
-    if (value === null || value === undefined) return "—";
-    const rounded = Number(value.toFixed(precision));
-    if (rounded === 0) return fixed(value, precision);
-    return (value > 0 ? "+" : "−") + fixed(value, precision);
-  }
-  function direction(value, precision) {
-    if (value === null || value === undefined) return "flat";
-    const rounded = Number(value.toFixed(precision));
-    return rounded === 0 ? "flat" : rounded > 0 ? "up" : "down";
-  }
-  function set(cell, field, text) {
-    const node = cell.querySelector('[data-field="' + field + '"]');
-    if (node) node.textContent = text;
+
+  function swapClass(node, names, name) {
+    names.forEach(function (old) { node.classList.remove(old); });
+    if (name) node.classList.add(name);
   }
 
-  function apply(quote) {
-    const selector = '[data-symbol="' + CSS.escape(quote.symbol) + '"]';
-    document.querySelectorAll(selector).forEach(function (cell) { update(cell, quote); });
+  // A cell flashes when the price it shows changes; the raw prices say which way.
+  function flash(node, before, after) {
+    if (before === null || before === after) return;
+    const name = after > before ? "flash-up" : "flash-down";
+    node.classList.add(name);
+    setTimeout(function () { node.classList.remove(name); }, 700);
   }
 
-  function update(cell, quote) {
-    const precision = quote.precision;
-    const priceNode = cell.querySelector('[data-field="price"]');
-    const before = priceNode ? priceNode.textContent : "";
-    const price = fixed(quote.price, precision);
-    const way = direction(quote.change, precision);
-    set(cell, "price", price);
-    set(cell, "change", signed(quote.change, precision));
-    set(cell, "percent", quote.change_percent === null ? "—" : "(" + signed(quote.change_percent, 2) + "%)");
-    set(cell, "arrow", arrows[way]);
-    set(cell, "direction-label", words[way]);
-    const time = cell.querySelector('[data-field="time"]');
-    if (time) {
-      time.setAttribute("datetime", quote.as_of);
-      time.textContent = new Date(quote.as_of).toLocaleTimeString([], { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+  function applyQuote(raw, shown) {
+    const selector = '[data-symbol="' + CSS.escape(shown.symbol) + '"]';
+    document.querySelectorAll(selector).forEach(function (node) {
+      const priceNode = node.querySelector('[data-field="price"]');
+      const moved = priceNode !== null && priceNode.textContent !== shown.price_text;
+      const before = node.dataset.price ? Number(node.dataset.price) : null;
+      node.dataset.price = String(raw.price);
+      setText(node, "price", shown.price_text);
+      setText(node, "change", shown.change_text);
+      setText(node, "percent", shown.percent_text);
+      setText(node, "arrow", shown.arrow);
+      setText(node, "direction-label", shown.spoken_direction);
+      node.querySelectorAll('[data-field="time"]').forEach(function (time) {
+        if (shown.as_of) time.setAttribute("datetime", shown.as_of);
+        time.textContent = shown.as_of_text;
+      });
+      swapClass(node, directions, shown.direction);
+      node.classList.toggle("stale", shown.stale);
+      if (!shown.stale) {
+        node.querySelectorAll(".badge.stale").forEach(function (badge) { badge.remove(); });
+      }
+      if (moved) flash(node, before, raw.price);
+    });
+  }
+
+  function stateClasses(node) {
+    return Array.from(node.classList).filter(function (name) { return name.startsWith("state-"); });
+  }
+
+  function applyMarket(status) {
+    if (banner) {
+      banner.textContent = status.banner.text;
+      swapClass(banner, stateClasses(banner), "state-" + status.banner.state);
     }
-    cell.classList.remove("up", "down", "flat", "stale");
-    cell.classList.add(way);
-    const old = parseFloat(before.replace(/[^0-9.]/g, ""));
-    const now = Number(quote.price.toFixed(precision));
-    if (!isNaN(old) && old !== now) {
-      const flash = old < now ? "flash-up" : "flash-down";
-      cell.classList.add(flash);
-      setTimeout(function () { cell.classList.remove(flash); }, 700);
-    }
+    Object.keys(status.markets).forEach(function (name) {
+      const market = status.markets[name];
+      const selector = '[data-calendar="' + CSS.escape(name) + '"]';
+      document.querySelectorAll(selector).forEach(function (node) {
+        if (node.dataset.field === "market-label") {
+          node.textContent = market.label;
+          return;
+        }
+        node.textContent = market.state;
+        node.title = market.label;
+        swapClass(node, stateClasses(node), "state-" + market.state);
+      });
+    });
+  }
+
+  function listen(topic, apply) {
+    source.addEventListener(topic, function (message) {
+      let event;
+      try { event = JSON.parse(message.data); } catch (error) { return; /* a bad event */ }
+      apply(event);
+    });
   }
 
   const source = new EventSource("/api/v1/stream");
-  source.addEventListener("quote", function (message) {
-    try { apply(JSON.parse(message.data).data); } catch (error) { /* ignore a bad event */ }
-  });
+  listen("quote", function (event) { applyQuote(event.data, event.shown); });
+  listen("market", function (event) { applyMarket(event.data); });
 })();

@@ -1,0 +1,29 @@
+"""One module per page; each builds its view model and declares itself as a
+:class:`~tickerwire.web.twins.Page`. :data:`ALL` is the list the app registers and the
+twin test walks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from tickerwire.web.pages import article, feeds, home, quote, search, topic
+from tickerwire.web.twins import Page, register
+
+ALL: tuple[Page[Any, Any], ...] = (
+    home.PAGE,
+    article.PAGE,
+    quote.PAGE,
+    topic.PAGE,
+    search.PAGE,
+    feeds.PAGE,
+)
+
+
+def router() -> APIRouter:
+    """The routes of every page, its twin and its feed."""
+    pages = APIRouter(include_in_schema=False)
+    for page in ALL:
+        register(pages, page)
+    return pages

@@ -1,0 +1,262 @@
+"""The article page: headline, publisher, byline, hero image, body with its figures,
+"Now watch", "More from", and the instruments and topics it names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+from pydantic import BaseModel, Field
+
+from tickerwire.news.demo import is_demo_url
+from tickerwire.news.model import ArticleTags, Figure, Video
+from tickerwire.news.urls import safe_url
+from tickerwire.runtime import Runtime
+from tickerwire.web.parts import Headline, headline, quote_figures, time_text
+from tickerwire.web.twins import Page, PageNotFound, PageRequest
+
+MORE_FROM = 5
+
+
+EMBED_HOSTS = {
+    "www.youtube.com": "youtube",
+    "youtube.com": "youtube",
+    "www.youtube-nocookie.com": "youtube",
+    "player.vimeo.com": "vimeo",
+}
+
+
+class FigureView(BaseModel):
+    url: str
+    caption: str | None
+    credit: str | None
+    alt: str | None
+
+
+class VideoView(BaseModel):
+    url: str
+    embed_url: str | None
+    title: str | None
+    thumbnail: str | None
+    provider: str | None
+
+
+class SourceView(BaseModel):
+    title: str
+    publisher: str | None
+    path: str
+    url: str | None
+
+
+class BodyPart(BaseModel):
+    """A run of body HTML, or a figure placed between runs."""
+
+    html: str | None = None
+    figure: FigureView | None = None
+
+
+class TagChip(BaseModel):
+    """An instrument (with its latest quote) or an entity the article names."""
+
+    label: str
+    path: str
+    kind: str
+    mentions: int
+    symbol: str | None = None
+    price_text: str | None = None
+    percent_text: str | None = None
+    direction: str | None = None
+
+
+class ArticlePage(BaseModel):
+    id: int
+    title: str
+    publisher: str | None
+    byline: str | None
+    published: datetime | None
+    updated: datetime | None
+    time_text: str
+    lang: str | None
+    original_url: str | None
+    lead_image: FigureView | None
+    body: list[BodyPart] = Field(exclude=True)  # presentation: body_html, split for layout
+    body_html: str
+    text: str = Field(exclude=True)  # the body again, as text: the twin carries it once
+    figures: list[FigureView]
+    video: VideoView | None
+    full_text: bool
+    sample: bool
+    extraction_note: str | None
+    more_from: list[Headline]
+    also_from: list[SourceView]
+    instruments: list[TagChip]
+    entities: list[TagChip]
+
+
+def _figure(figure: Figure | None) -> FigureView | None:
+    url = safe_url(figure.url) if figure else None
+    if figure is None or url is None:
+        return None
+    return FigureView(url=url, caption=figure.caption, credit=figure.credit, alt=figure.alt)
+
+
+def _video(video: Video | None) -> VideoView | None:
+    url = safe_url(video.url) if video else None
+    if video is None or url is None:
+        return None
+    parts = urlsplit(url)
+    embeddable = parts.hostname in EMBED_HOSTS and (
+        "/embed/" in parts.path or parts.hostname == "player.vimeo.com"
+    )
+    return VideoView(
+        url=url,
+        embed_url=url if embeddable else None,
+        title=video.title,
+        thumbnail=safe_url(video.thumbnail),
+        provider=video.provider,
+    )
+
+
+def interleave(body_html: str, figures: list[FigureView]) -> list[BodyPart]:
+    """Spread the inline figures evenly between the body's top-level blocks.
+
+    The extractor keeps text and figures apart (its body is text only), so their exact
+    places are lost; even spacing reads like the original far better than a gallery at
+    the end.
+    """
+    if not body_html.strip():
+        return [BodyPart(figure=f) for f in figures]
+    blocks = [
+        etree.tostring(node, encoding="unicode", method="html")
+        if not isinstance(node, str)
+        else node
+        for node in lxml.html.fragments_fromstring(body_html)
+    ]
+    if not figures:
+        return [BodyPart(html="".join(blocks))]
+    parts: list[BodyPart] = []
+    slots = {round((i + 1) * len(blocks) / (len(figures) + 1)): f for i, f in enumerate(figures)}
+    start = 0
+    for index in sorted(slots):
+        parts.append(BodyPart(html="".join(blocks[start:index])))
+        parts.append(BodyPart(figure=slots[index]))
+        start = index
+    parts.append(BodyPart(html="".join(blocks[start:])))
+    return [p for p in parts if p.figure is not None or (p.html or "").strip()]
+
+
+def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
+    row = runtime.news.article(article_id)
+    if row is None:
+        return None
+    zone = runtime.settings.timezone
+    now = runtime.now()
+    figures = [f for f in map(_figure, row.figures) if f is not None]
+    more = []
+    if row.site_name:
+        more = [
+            headline(r, zone, now)
+            for r in runtime.news.latest_articles(
+                MORE_FROM, site_name=row.site_name, exclude=article_id, one_per_story=False
+            )
+        ]
+    siblings = [
+        SourceView(
+            title=s.title, publisher=s.site_name, path=f"/article/{s.id}", url=safe_url(s.url)
+        )
+        for s in runtime.news.story_articles(row.story_id)
+        if s.id != article_id
+    ]
+    sample = is_demo_url(row.url)
+    note = None
+    if sample:
+        note = "A sample article written for the offline demo: the events are invented."
+    elif not row.extracted:
+        note = (
+            "We could not fetch the full article"
+            + (f" ({row.extraction_error})" if row.extraction_error else "")
+            + "; this is the summary from the publisher's feed."
+        )
+    return ArticlePage(
+        id=row.id,
+        title=row.title,
+        publisher=row.site_name,
+        byline=row.byline,
+        published=row.published,
+        updated=row.updated,
+        time_text=time_text(row.published, zone, now),
+        lang=row.lang,
+        original_url=None if sample else safe_url(row.url),
+        lead_image=_figure(row.lead_image),
+        body=interleave(row.body_html, figures),
+        body_html=row.body_html,
+        text=row.text,
+        figures=figures,
+        video=_video(row.video),
+        full_text=row.extracted,
+        sample=sample,
+        extraction_note=note,
+        more_from=more,
+        also_from=siblings,
+        **_chips(runtime, runtime.news.tags(article_id)),
+    )
+
+
+def _chips(runtime: Runtime, tags: ArticleTags) -> dict[str, list[TagChip]]:
+    known = [t for t in tags.instruments if t.symbol in runtime.registry]
+    quotes = runtime.markets.latest_quotes([t.symbol for t in known])
+    instruments = []
+    zone, now = runtime.settings.timezone, runtime.now()
+    for tag in known:
+        instrument = runtime.registry.get(tag.symbol)
+        quote = quotes.get(instrument.symbol)
+        figures = quote_figures(instrument, quote, zone, now) if quote else None
+        instruments.append(
+            TagChip(
+                label=instrument.label,
+                symbol=instrument.symbol,
+                path=f"/quote/{instrument.symbol}",
+                kind=instrument.asset_class.value,
+                mentions=tag.mentions,
+                price_text=figures.price_text if figures else None,
+                percent_text=figures.percent_text if figures else None,
+                direction=figures.direction if figures else None,
+            )
+        )
+    # An index or commodity already shown as an instrument chip needs no second chip.
+    shown = {name for tag in known for name in _names(runtime, tag.symbol)}
+    entities = [
+        TagChip(label=e.name, path=f"/topic/{e.slug}", kind=e.kind, mentions=e.mentions)
+        for e in tags.entities
+        if e.name not in shown
+    ]
+    return {"instruments": instruments, "entities": entities}
+
+
+def _names(runtime: Runtime, symbol: str) -> set[str]:
+    instrument = runtime.registry.get(symbol)
+    return {instrument.name, instrument.label}
+
+
+class ArticleParams(BaseModel):
+    article_id: int
+
+
+def build(request: PageRequest[ArticleParams]) -> ArticlePage:
+    number = request.params.article_id
+    page = article_page(request.runtime, number)
+    if page is None:
+        raise PageNotFound(f"There is no article {number}. It may have been removed.")
+    return page
+
+
+PAGE = Page(
+    name="article",
+    path="/article/{article_id}",
+    template="article.html",
+    build=build,
+    params=ArticleParams,
+)

@@ -1,0 +1,202 @@
+"""The quote page: one instrument's numbers, chart and news, and its news feed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, Field
+
+from tickerwire.instruments import Instrument, UnknownInstrument
+from tickerwire.markets.quotes import Interval
+from tickerwire.markets.ranges import ChartRange, parse_range, window_for
+from tickerwire.runtime import Runtime
+from tickerwire.web import format as fmt
+from tickerwire.web.chart import price_chart
+from tickerwire.web.parts import Headline, RibbonCell, headline, ribbon_cell
+from tickerwire.web.twins import BadPageRequest, Page, PageNotFound, PageRequest, page_news_feed
+
+YEAR = timedelta(days=365)
+
+
+THREE_MONTHS = timedelta(days=92)
+
+
+COARSER = {Interval.M1: Interval.M5, Interval.M5: Interval.H1, Interval.H1: Interval.D1}
+
+
+class RangeLink(BaseModel):
+    label: str
+    path: str
+    active: bool
+
+
+class ChartBar(BaseModel):
+    """One bar of the chart, for the JSON twin: the data the SVG is drawn from."""
+
+    start: datetime
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float | None
+
+
+class ChartView(BaseModel):
+    range: str
+    interval: str
+    svg: str = Field(exclude=True)  # presentation: the twin carries the bars instead
+    summary: str
+    points: int
+    bars: list[ChartBar]
+    ranges: list[RangeLink]
+
+
+class Stat(BaseModel):
+    label: str
+    value: str
+
+
+class QuotePage(BaseModel):
+    symbol: str
+    name: str
+    exchange: str
+    currency: str
+    asset_class: str
+    quote: RibbonCell
+    stats: list[Stat]
+    chart: ChartView
+    news: list[Headline]
+    news_feed: str
+
+
+def _bars_for_chart(runtime: Runtime, instrument: Instrument, range_: ChartRange, now: datetime):  # type: ignore[no-untyped-def]
+    """The window's bars at its interval, or at the next coarser one the store has
+    (a fresh install has daily history before it has a month of hourly bars)."""
+    window = window_for(range_, instrument.calendar, now)
+    interval: Interval | None = window.interval
+    while interval is not None:
+        bars = runtime.markets.bars(instrument.symbol, interval, window.start, window.end)
+        if len(bars) >= 2:
+            return bars, interval
+        interval = COARSER.get(interval)
+    return [], window.interval
+
+
+def chart_view(
+    runtime: Runtime, instrument: Instrument, range_: ChartRange, previous_close: float | None
+) -> ChartView:
+    now = runtime.now()
+    bars, interval = _bars_for_chart(runtime, instrument, range_, now)
+    chart = price_chart(
+        bars,
+        name=instrument.label,
+        range_label=range_.value,
+        precision=instrument.precision,
+        previous_close=previous_close if range_ is ChartRange.D1 else None,
+        zone=runtime.settings.timezone,
+    )
+    return ChartView(
+        range=range_.value,
+        interval=interval.value,
+        svg=chart.svg,
+        summary=chart.summary,
+        points=len(bars),
+        bars=[ChartBar.model_validate(bar, from_attributes=True) for bar in bars],
+        ranges=[
+            RangeLink(
+                label=r.value,
+                path=f"/quote/{instrument.symbol}?range={r.value}",
+                active=r is range_,
+            )
+            for r in ChartRange
+        ],
+    )
+
+
+def _range_text(low: float | None, high: float | None, precision: int) -> str:
+    if low is None or high is None:
+        return "—"
+    return f"{fmt.price(low, precision)} – {fmt.price(high, precision)}"
+
+
+def _volume(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def quote_page(runtime: Runtime, instrument: Instrument, range_: ChartRange) -> QuotePage:
+    now = runtime.now()
+    quote = runtime.markets.latest_quotes([instrument.symbol]).get(instrument.symbol)
+    cell = ribbon_cell(runtime, instrument, quote, now)
+    p = instrument.precision
+    low, high = runtime.markets.daily_range(instrument.symbol, now - YEAR)
+    if quote is not None:
+        low = min(x for x in (low, quote.day_low, quote.price) if x is not None)
+        high = max(x for x in (high, quote.day_high, quote.price) if x is not None)
+    stats = [
+        Stat(label="Previous close", value=fmt.price(quote.previous_close if quote else None, p)),
+        Stat(label="Open", value=fmt.price(quote.open if quote else None, p)),
+        Stat(
+            label="Day's range",
+            value=_range_text(quote.day_low, quote.day_high, p) if quote else "—",
+        ),
+        Stat(label="52-week range", value=_range_text(low, high, p)),
+        Stat(label="Volume", value=_volume(quote.volume if quote else None)),
+        Stat(
+            label="Avg. volume (3 months)",
+            value=_volume(runtime.markets.average_volume(instrument.symbol, now - THREE_MONTHS)),
+        ),
+        Stat(label="Market", value=cell.market.label),
+        Stat(label="As of", value=cell.as_of_text),
+        Stat(label="Source", value=(quote.provider if quote else "no data")),
+    ]
+    zone = runtime.settings.timezone
+    return QuotePage(
+        symbol=instrument.symbol,
+        name=instrument.name,
+        exchange=instrument.exchange,
+        currency=instrument.currency,
+        asset_class=instrument.asset_class.value,
+        quote=cell,
+        stats=stats,
+        chart=chart_view(runtime, instrument, range_, quote.previous_close if quote else None),
+        news=[headline(r, zone, now) for r in runtime.news.articles_for_symbol(instrument.symbol)],
+        news_feed=f"/quote/{instrument.symbol}/news.xml",
+    )
+
+
+FEED_ENTRIES = 50
+
+
+class QuoteParams(BaseModel):
+    symbol: str
+    range: str | None = None
+
+
+def build(request: PageRequest[QuoteParams]) -> QuotePage:
+    runtime, params = request.runtime, request.params
+    try:
+        instrument = runtime.registry.get(params.symbol)
+    except UnknownInstrument:
+        raise PageNotFound(
+            f"Tickerwire does not track {params.symbol!r}. Add it to the registry in your settings."
+        ) from None
+    try:
+        chosen = parse_range(params.range)
+    except ValueError as error:
+        raise BadPageRequest(str(error)) from None
+    return quote_page(runtime, instrument, chosen)
+
+
+def atom(request: PageRequest[QuoteParams], page: QuotePage) -> bytes:
+    articles = request.runtime.news.articles_for_symbol(page.symbol, FEED_ENTRIES)
+    return page_news_feed(request, f"/quote/{page.symbol}", page.name, articles)
+
+
+PAGE = Page(
+    name="quote",
+    path="/quote/{symbol}",
+    template="quote.html",
+    build=build,
+    params=QuoteParams,
+    atom=atom,
+)

@@ -1,0 +1,172 @@
+"""The search page: full-text search over stored articles, with filters; its twin is the
+same answer as /api/v1/search.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, Field
+
+from tickerwire import humanize
+from tickerwire.runtime import Runtime
+from tickerwire.store.search import SearchQuery, SearchStore
+from tickerwire.web.parts import SymbolLink
+from tickerwire.web.twins import Page, PageRequest
+
+PAGE_SIZE = 20
+
+
+class SearchError(ValueError):
+    """A filter a person typed that we cannot use; the message says which and why."""
+
+
+class Hit(BaseModel):
+    id: int
+    title: str
+    publisher: str | None
+    published: datetime | None
+    time_text: str
+    snippet: str
+    snippet_html: str  # the snippet escaped, with matches in <mark>: safe to inline
+    path: str
+    score: float
+
+
+class SearchPage(BaseModel):
+    query: str
+    publisher: str | None
+    symbol: str | None
+    since: date | None
+    until: date | None
+    total: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    publishers: list[str]
+    symbol_match: SymbolLink | None
+
+
+def _day(text: str | None, name: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SearchError(f"{name} must be a date like 2026-11-24, not {text!r}") from None
+
+
+def search(
+    runtime: Runtime,
+    *,
+    q: str,
+    publisher: str | None = None,
+    symbol: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: int = 1,
+) -> SearchPage:
+    q = q.strip()[:500]
+    if symbol:
+        symbol = symbol.strip().upper()
+        if symbol not in runtime.registry:
+            raise SearchError(f"unknown instrument {symbol!r}")
+    first, last = _day(since, "since"), _day(until, "until")
+    if first and last and first > last:
+        raise SearchError("'since' is after 'until'")
+    page = max(1, min(page, 500))
+    store = SearchStore(runtime.engine)
+    now = runtime.now()
+    result = store.search(
+        SearchQuery(
+            text=q,
+            publisher=publisher or None,
+            symbol=symbol or None,
+            since=datetime.combine(first, time(0), tzinfo=UTC) if first else None,
+            until=datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=1) if last else None,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        ),
+        now=now,
+    )
+    zone = runtime.settings.timezone
+    exact = q.upper()
+    return SearchPage(
+        query=q,
+        publisher=publisher or None,
+        symbol=symbol or None,
+        since=first,
+        until=last,
+        total=result.total,
+        page=page,
+        pages=max(1, -(-result.total // PAGE_SIZE)),
+        hits=[
+            Hit(
+                id=h.article_id,
+                title=h.title,
+                publisher=h.site_name,
+                published=h.published,
+                time_text=humanize.clock_time(h.published, zone, now) if h.published else "",
+                snippet=h.snippet,
+                snippet_html=h.marked_snippet(),
+                path=f"/article/{h.article_id}",
+                score=h.score,
+            )
+            for h in result.hits
+        ],
+        publishers=store.publishers(),
+        symbol_match=(
+            SymbolLink.of(runtime.registry.get(exact)) if exact in runtime.registry else None
+        ),
+    )
+
+
+class SearchParams(BaseModel):
+    q: str = Field("", max_length=500)
+    publisher: str | None = None
+    symbol: str | None = None
+    since: str | None = None
+    until: str | None = None
+    page: int = Field(1, ge=1, le=500)
+
+
+class SearchResults(SearchPage):
+    """The answer, or the reader's bad filter beside the unfiltered answer."""
+
+    error: str | None
+    pager_query: str = Field(exclude=True)  # the filters as a query string, for page links
+
+
+def build(request: PageRequest[SearchParams]) -> SearchResults:
+    params = request.params
+    filters = {
+        "publisher": params.publisher,
+        "symbol": params.symbol,
+        "since": params.since,
+        "until": params.until,
+    }
+    error = None
+    try:
+        results = search(request.runtime, q=params.q, page=params.page, **filters)
+    except SearchError as problem:
+        error = str(problem)
+        results = search(request.runtime, q=params.q)
+    pager = urlencode({"q": params.q, **{k: v for k, v in filters.items() if v}})
+    return SearchResults(**dict(results), error=error, pager_query=pager)
+
+
+def _status(page: SearchResults) -> int:
+    return 400 if page.error else 200
+
+
+PAGE = Page(
+    name="search",
+    path="/search",
+    template="search.html",
+    build=build,
+    params=SearchParams,
+    cached=False,
+    markets_top=False,
+    status=_status,
+)

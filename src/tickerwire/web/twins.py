@@ -1,0 +1,214 @@
+"""Every page is registered once, and gets its HTML, its ``.json`` twin and, where it has
+one, its Atom feed from the same view model, under one caching rule and one not-found rule.
+
+A page is a :class:`Page`: the path, the parameters it reads (a pydantic model of its path
+and query parameters, so a bad value is a 400 that names it), the function that builds its
+view model, and the template that shows it. :func:`register` adds its routes; the page
+modules under ``web/pages/`` only build view models. A view model's fields that exist only
+to be shown (rendered SVG, HTML split for layout) are declared with ``Field(exclude=True)``,
+so the twin carries data, not presentation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
+
+from tickerwire.news.model import ArticleListing
+from tickerwire.runtime import Runtime
+from tickerwire.web.atom import news_feed
+from tickerwire.web.cache import RenderCache
+from tickerwire.web.parts import MarketsTop, markets_top
+
+HTML = "text/html; charset=utf-8"
+JSON = "application/json"
+ATOM = "application/atom+xml; charset=utf-8"
+
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+
+
+class PageNotFound(Exception):
+    """There is nothing at this address; the message tells the reader why, in a sentence."""
+
+
+class BadPageRequest(Exception):
+    """A parameter the reader gave cannot be used; the message says which and why."""
+
+
+class NoParams(BaseModel):
+    """For pages that read no parameters."""
+
+
+@dataclass(frozen=True)
+class PageRequest(Generic[P]):
+    """What a view-model builder gets: the runtime, the parsed parameters, one ``now``
+    for the whole page, and the site's own base URL (for absolute links in feeds)."""
+
+    runtime: Runtime
+    params: P
+    now: datetime
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Page(Generic[P, M]):
+    name: str
+    path: str
+    template: str
+    build: Callable[[PageRequest[P]], M]
+    params: type[P]
+    json_path: str | None = None
+    """Where the twin lives; ``path + ".json"`` unless given (the home page's is /index.json)."""
+    atom: Callable[[PageRequest[P], M], bytes] | None = None
+    """The page's Atom feed at ``path + "/news.xml"``, built from the same view model."""
+    cached: bool = True
+    """Whether the bytes are kept until the data changes (search answers are not: every
+    query differs, and the index answers fast)."""
+    markets_top: bool = True
+    """Whether the page opens with the banner and the ribbon."""
+    status: Callable[[M], int] | None = None
+    """The HTTP status of a built page when it is not always 200 (a search page showing
+    the reader's bad filter beside the form answers 400); only for uncached pages, whose
+    status cannot come from the cache."""
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.cached:
+            raise ValueError(f"page {self.name}: a status rule needs cached=False")
+
+    @property
+    def twin_path(self) -> str:
+        return self.json_path or f"{self.path}.json"
+
+
+def page_news_feed(
+    request: PageRequest[Any], path: str, name: str, articles: list[ArticleListing]
+) -> bytes:
+    """The Atom feed of the page at ``path``: its newest articles."""
+    base = request.base_url
+    return news_feed(
+        feed_id=f"{base}{path}",
+        title=f"{name} news — Tickerwire",
+        self_url=f"{base}{path}/news.xml",
+        page_url=f"{base}{path}",
+        articles=articles,
+        base_url=base,
+        updated=request.now,
+    )
+
+
+def render_template(name: str, runtime: Runtime, **context: object) -> bytes:
+    """A template with what every page's header needs (the symbols for autocomplete)."""
+    template = templates.get_template(name)
+    return template.render(instruments=list(runtime.registry), **context).encode()
+
+
+def message_page(runtime: Runtime, status: int, message: str) -> Response:
+    """The one page for a missing thing (404) or a bad request (400)."""
+    title = "Not found" if status == 404 else "Bad request"
+    body = render_template("not_found.html", runtime, message=message, title=title)
+    return Response(body, status_code=status, media_type=HTML)
+
+
+def _params(page: Page[P, M], request: Request) -> P:
+    raw: dict[str, Any] = dict(request.query_params) | dict(request.path_params)
+    try:
+        return page.params.model_validate(raw)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "a parameter"
+        raise BadPageRequest(f"{where}: {problem['msg']}") from None
+
+
+def _answer(kind: str, runtime: Runtime, status: int, message: str) -> Response:
+    if kind == "html":
+        return message_page(runtime, status, message)
+    return Response(json.dumps({"detail": message}), status_code=status, media_type=JSON)
+
+
+def _serve(
+    page: Page[P, M],
+    request: Request,
+    kind: str,
+    media_type: str,
+    render: Callable[[PageRequest[P], M], bytes],
+) -> Response:
+    """One rule for every page and twin: parse, build, render, cache; a missing thing is a
+    404 and a bad parameter a 400, in the form of the document asked for."""
+    runtime: Runtime = request.app.state.runtime
+    cache: RenderCache = request.app.state.cache
+    try:
+        params = _params(page, request)
+    except BadPageRequest as error:
+        return _answer(kind, runtime, 400, str(error))
+    base_url = str(request.base_url).rstrip("/")
+    context = PageRequest(runtime, params, runtime.now(), base_url)
+
+    status = 200
+
+    def produce() -> bytes:
+        nonlocal status
+        model = page.build(context)
+        if page.status is not None:
+            status = page.status(model)
+        return render(context, model)
+
+    try:
+        if page.cached:
+            values = json.dumps(params.model_dump(mode="json"), sort_keys=True)
+            key = f"{kind} {base_url}{request.url.path} {values}"
+            body = cache.get_or_render(key, context.now, produce)
+        else:
+            body = produce()
+    except PageNotFound as error:
+        return _answer(kind, runtime, 404, str(error))
+    except BadPageRequest as error:
+        return _answer(kind, runtime, 400, str(error))
+    return Response(body, status_code=status, media_type=media_type)
+
+
+def _html(context: PageRequest[Any], page: Page[Any, Any], model: BaseModel) -> bytes:
+    top: MarketsTop | None = None
+    if page.markets_top:
+        top = markets_top(context.runtime, context.now)
+    return render_template(page.template, context.runtime, page=model, top=top)
+
+
+def register(router: APIRouter, page: Page[P, M]) -> Page[P, M]:
+    """Add the page's HTML route, its twin and its Atom feed to ``router``."""
+
+    def html(request: Request) -> Response:
+        return _serve(page, request, "html", HTML, lambda c, m: _html(c, page, m))
+
+    def twin(request: Request) -> Response:
+        return _serve(page, request, "json", JSON, lambda _c, m: m.model_dump_json().encode())
+
+    # The twin and the feed go first: "/quote/{symbol}" would otherwise take "/quote/SPX.json".
+    router.add_api_route(page.twin_path, twin, methods=["GET"], name=f"{page.name}.json")
+    if page.atom is not None:
+        build_atom = page.atom
+
+        def atom(request: Request) -> Response:
+            return _serve(page, request, "atom", ATOM, build_atom)
+
+        router.add_api_route(
+            f"{page.path}/news.xml", atom, methods=["GET"], name=f"{page.name}.atom"
+        )
+    router.add_api_route(page.path, html, methods=["GET"], name=page.name)
+    return page
