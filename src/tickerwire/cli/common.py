@@ -158,7 +158,11 @@ def reaching_database(settings: Settings) -> Iterator[None]:
     except ArgumentError as error:
         fail(f"database_url {url!r} is not a database URL ({error})")
     except (OperationalError, DBAPIError) as error:
-        reason = str(error.orig).strip().splitlines()[-1] if error.orig else str(error)
+        reason = (
+            " ".join((str(error.orig).splitlines() or [""])[-1].split())
+            if error.orig
+            else str(error)
+        )
         fail(
             f"cannot reach the database at {_where(url)} ({reason}); check that it is running "
             "and that database_url (--database-url or TICKERWIRE_DATABASE_URL) names it"

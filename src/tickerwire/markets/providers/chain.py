@@ -143,4 +143,5 @@ class FailoverChain:
         if not isinstance(error, ProviderError):
             log.error("provider %s raised unexpectedly", provider.name, exc_info=error)
         else:
-            log.warning("%s; retrying after %.0f s", error, retry_after)
+            # Pages and the CLI report failing providers themselves; the log is for -v.
+            log.info("%s; retrying after %.0f s", error, retry_after)
