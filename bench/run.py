@@ -11,7 +11,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["extraction_accuracy.py", "tagging_accuracy.py", "search_latency.py", "page_render.py"]
+BENCHES = [
+    "extraction_accuracy.py",
+    "figures_accuracy.py",
+    "tagging_accuracy.py",
+    "search_latency.py",
+    "page_render.py",
+]
 
 
 def main() -> int:

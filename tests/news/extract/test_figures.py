@@ -32,6 +32,30 @@ def first_img_url(html: str) -> str | None:
         ("Dealers at work | Ana Ruiz/Getty Images", ("Dealers at work", "Ana Ruiz/Getty Images")),
         ("Bild: dpa", (None, "dpa")),
         ("Dealers at work on the floor", ("Dealers at work on the floor", None)),
+        ("Credit Ana Ruiz/Example Wire", (None, "Ana Ruiz/Example Wire")),
+        ("Credit Credit Ana Ruiz/Example Wire", (None, "Ana Ruiz/Example Wire")),
+        ("Credit Ana Ruiz", (None, "Ana Ruiz")),
+        ("Credit Suisse shares fell on the news", ("Credit Suisse shares fell on the news", None)),
+        ("Credit Ana Ruiz for The Daily Example", (None, "Ana Ruiz for The Daily Example")),
+        (
+            "A trader at work. Ana Ruiz for The Daily Example",
+            ("A trader at work.", "Ana Ruiz for The Daily Example"),
+        ),
+        (
+            "Photo Illustration by Ana Ruiz for The Daily Example",
+            (None, "Photo Illustration by Ana Ruiz for The Daily Example"),
+        ),
+        (
+            "Un operador. Ana Ruiz para El Diario Ejemplo",
+            ("Un operador.", "Ana Ruiz para El Diario Ejemplo"),
+        ),
+        (
+            "Dealers at work. Ana Ruiz / AFP - Getty Images",
+            ("Dealers at work.", "Ana Ruiz / AFP - Getty Images"),
+        ),
+        ("Dealers at work. (AFP)", ("Dealers at work.", "AFP")),
+        ("Dealers at work. Image: Example Wire", ("Dealers at work", "Example Wire")),
+        ("Dealers at work. Source: Example Exchange", ("Dealers at work", "Example Exchange")),
     ],
 )
 def test_credit_is_split_off_the_caption_text(

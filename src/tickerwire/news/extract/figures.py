@@ -47,9 +47,21 @@ _CREDIT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_WORD = re.compile(
-    r"^\s*(?:image\s+)?(?:credits?|photo(?:graph)?s?|fotos?|bild|copyright|©)(?:\s+by)?\b\W*",
+    r"^(?:\s*(?:image\s+)?(?:credits?|photo(?:graph)?s?|fotos?|bild|copyright|©)(?:\s+by)?\b\W*)+",
     re.IGNORECASE,
 )
+_LEADING_CREDIT = re.compile(r"^(?:(?:image\s+)?credits?\s*:?\s+)+", re.IGNORECASE)
+"""A caption that is only a credit, in the form "Credit Kim Raff for The New York Times"."""
+_NAME = r"[A-ZÀ-Þ][\w.'’-]*"
+_FOR_PUBLICATION = re.compile(
+    rf"(?:^|(?<=[.!?])\s+)((?:Photo(?:graph)?s?(?:\s+Illustration)?\s+by\s+|"
+    rf"Fotoilustraci\w+\s+de\s+)?{_NAME}(?:\s+(?:{_NAME}|\+|de|van|von|da))"
+    rf"{{1,5}}\s+(?:for|para|pour|für|per)\s+(?:The\s+|the\s+|El\s+|La\s+|Le\s+|Die\s+)?"
+    rf"{_NAME}(?:\s+{_NAME}){{0,4}})\s*$"
+)
+"""A credit to a photographer working for a publication: "Kim Raff for The New York Times"."""
+_NAME_SLASH_AGENCY = re.compile(rf"^{_NAME}(?:\s+{_NAME}){{0,3}}\s*/\s*\S")
+"""A credit in the wire form "Kirill Kudryavtsev/Pool/Reuters"."""
 _EMBEDDED_URL = re.compile(r"https?://", re.IGNORECASE)
 _MIN_SHARED_STEM = 16
 _MIN_SIDE = 60
@@ -121,6 +133,9 @@ def off_article(node: LexborNode) -> bool:
 def split_credit(caption: str) -> tuple[str | None, str | None]:
     """Split "Traders on the floor. REUTERS/Brendan McDermid" into caption and credit."""
     caption = " ".join(caption.split())
+    leading = _LEADING_CREDIT.match(caption)
+    if leading and _looks_like_a_credit(caption[leading.end() :]):
+        return None, caption[leading.end() :].strip(" .;|")
     label = _CREDIT_LABEL.search(caption) or _COPYRIGHT.search(caption)
     if label:
         credit = caption[label.end() :].strip(" .;|")
@@ -129,12 +144,28 @@ def split_credit(caption: str) -> tuple[str | None, str | None]:
     paren = _TRAILING_PAREN.search(caption)
     if paren and _AGENCY.search(paren.group(1)):
         return caption[: paren.start()].strip() or None, paren.group(1).strip()
+    for_publication = _FOR_PUBLICATION.search(caption)
+    if for_publication:
+        head = caption[: for_publication.start(1)].strip(" |–—")
+        return head or None, for_publication.group(1)
     pieces = re.split(r"(?<=[.!?|])\s+|\s+[|–—]\s+", caption)
     tail = pieces[-1] if pieces else ""
     if len(pieces) > 1 and _AGENCY.search(tail) and len(tail.split()) <= 8:
         head = caption[: len(caption) - len(tail)].strip(" |–—")
         return head or None, tail.strip(" .")
     return caption or None, None
+
+
+def _looks_like_a_credit(text: str) -> bool:
+    """Whether what follows a leading "Credit" names who made the picture, rather than
+    being a caption that happens to start with the word ("Credit Suisse shares fell")."""
+    words = text.split()
+    return bool(words) and (
+        bool(_NAME_SLASH_AGENCY.match(text))
+        or bool(_FOR_PUBLICATION.search(text))
+        or bool(_AGENCY.search(text))
+        or (len(words) <= 4 and all(w[0].isupper() for w in words if w[0].isalpha()))
+    )
 
 
 def _caption_and_credit(block: LexborNode) -> tuple[str | None, str | None]:
