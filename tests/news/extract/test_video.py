@@ -42,3 +42,28 @@ def test_html5_video_element_is_the_video_with_its_poster() -> None:
     assert video == Video(
         "https://news.example/clip.mp4", None, "https://news.example/p.jpg", "news.example"
     )
+
+
+def test_a_video_element_takes_the_headline_its_player_shows() -> None:
+    video = video_of(
+        '<div class="player"><div class="screen"><video src="/clip.mp4"></video></div>'
+        '<div class="player-footer"><div class="video-headline">Traders brace for the Fed'
+        "</div></div></div>"
+    )
+    assert video is not None and video.title == "Traders brace for the Fed"
+
+
+def test_a_video_elements_own_title_wins() -> None:
+    video = video_of(
+        '<div><video src="/clip.mp4" title="Opening bell"></video>'
+        '<p class="headline">Another story</p></div>'
+    )
+    assert video is not None and video.title == "Opening bell"
+
+
+def test_a_headline_outside_the_article_is_not_the_videos_title() -> None:
+    video = video_of(
+        '<header class="site-title">Example Wire</header>'
+        '<article><video src="/clip.mp4"></video><p>Body text.</p></article>'
+    )
+    assert video is not None and video.title is None

@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tickerwire.news.extract.figures import absolute, off_article
 from tickerwire.news.extract.jsonld import LinkedData, text_value
@@ -98,5 +98,29 @@ def find_video(
         src = absolute(source.attributes.get("src"), base) if source else None
         if src and not off_article(video):
             poster = absolute(video.attributes.get("poster"), base)
-            return Video(src, video.attributes.get("title"), poster, provider_of(src))
+            return Video(src, _player_title(video), poster, provider_of(src))
+    return None
+
+
+_TITLE_CLASS = re.compile(r"headline|title|(?:^|[-_\s])hed(?:$|[-_\s])", re.IGNORECASE)
+_PLAYER_LEVELS = 6
+"""How far up from a ``<video>`` its player's own headline may sit (players nest deeply)."""
+
+
+def _player_title(video: LexborNode) -> str | None:
+    """A ``<video>``'s title: its own ``title``/``aria-label``, else the headline its player
+    shows beside it (an element with "headline" or "title" in its class, within the player)."""
+    own = video.attributes.get("title") or video.attributes.get("aria-label")
+    if own and own.strip():
+        return " ".join(own.split())
+    node = video.parent
+    for _ in range(_PLAYER_LEVELS):
+        if node is None or node.tag in {"article", "body", "main"}:
+            break
+        for candidate in node.css("[class]"):
+            if _TITLE_CLASS.search(candidate.attributes.get("class") or ""):
+                text = " ".join((candidate.text() or "").split())
+                if 4 <= len(text) <= 200:
+                    return text
+        node = node.parent
     return None
