@@ -199,6 +199,28 @@ def test_renditions_of_one_picture_count_as_the_same_image() -> None:
     assert _same_image(f"{base}_1200x800.jpg", f"{base}_600x400.jpg")
 
 
+def test_renditions_named_after_their_folder_count_as_the_same_image() -> None:
+    from tickerwire.news.extract.figures import _same_image
+
+    base = "https://static.example/images/2026/11/20/world/20PORT-1/20PORT-1"
+    assert _same_image(f"{base}-facebookJumbo.jpg", f"{base}-master768.jpg")
+
+
+def test_renditions_that_differ_in_the_middle_count_as_the_same_image() -> None:
+    from tickerwire.news.extract.figures import _same_image
+
+    base = "https://img.example/dam/2026/11/20/PICT000146889449"
+    assert _same_image(f"{base}-xlarge_trans_AbCdEf.jpeg", f"{base}_trans_AbCdEf.jpeg")
+
+
+def test_a_bare_picture_number_matches_the_named_rendition_that_contains_it() -> None:
+    from tickerwire.news.extract.figures import _same_image
+
+    folder = "https://img.example/fotos/77"
+    assert _same_image(f"{folder}/2585177.jpg", f"{folder}/harbour-strike-2585177w280.jpg")
+    assert not _same_image(f"{folder}/2585177.jpg", f"{folder}/harbour-strike-2585178w280.jpg")
+
+
 def test_slug_named_different_pictures_are_not_merged() -> None:
     from tickerwire.news.extract.figures import _same_image
 

@@ -238,8 +238,12 @@ _RENDITION = re.compile(
 
 
 def _same_image(a: str, b: str) -> bool:
-    """Two renditions of one picture: same file, or same folder and a long shared name
-    stem (``merlin_164275284_...-facebookJumbo.jpg`` and ``...-articleLarge.jpg``)."""
+    """Two renditions of one picture: same file, or same folder and names that differ only
+    by rendition words (``merlin_164275284_...-facebookJumbo.jpg`` and ``...-articleLarge.jpg``;
+    ``PICT0001-xlarge_trans_X.jpeg`` and ``PICT0001_trans_X.jpeg``), where what they share
+    is long or is the folder's own name (``13SUDAN-1/13SUDAN-1-master768.jpg``), or one name
+    is a bare picture number the other contains (``77/2585177.jpg``, ``77/port-2585177w280.jpg``).
+    """
     if a == b:
         return True
     (dir_a, name_a), (dir_b, name_b) = _image_key(a), _image_key(b)
@@ -249,15 +253,32 @@ def _same_image(a: str, b: str) -> bool:
         return True
     stem_a, _, ext_a = name_a.rpartition(".")
     stem_b, _, ext_b = name_b.rpartition(".")
-    pairs = enumerate(zip(stem_a, stem_b, strict=False))
-    shared = next((i for i, (x, y) in pairs if x != y), min(len(stem_a), len(stem_b)))
+    if ext_a.lower() != ext_b.lower():
+        return False
+    if any(
+        _PICTURE_NUMBER.fullmatch(x) and x in y for x, y in ((stem_a, stem_b), (stem_b, stem_a))
+    ):
+        return True
+    prefix = _shared_length(stem_a, stem_b)
+    suffix = _shared_length(stem_a[prefix:][::-1], stem_b[prefix:][::-1])
+    middles = (stem_a[prefix : len(stem_a) - suffix], stem_b[prefix : len(stem_b) - suffix])
     # A long shared stem alone is not enough: slug-named files ("fed-rates-lead.jpg",
     # "fed-rates-chart.png") share one too. The parts that differ must read as rendition
     # names (sizes, crops), as CMSs make them.
-    return (
-        ext_a.lower() == ext_b.lower()
-        and shared >= _MIN_SHARED_STEM
-        and all(_RENDITION.fullmatch(tail) for tail in (stem_a[shared:], stem_b[shared:]))
+    if not all(_RENDITION.fullmatch(middle) for middle in middles):
+        return False
+    folder = dir_a.rpartition("/")[2]
+    return prefix + suffix >= _MIN_SHARED_STEM or (
+        bool(folder) and stem_a[:prefix].strip("-_.") == folder
+    )
+
+
+_PICTURE_NUMBER = re.compile(r"\d{6,}")
+
+
+def _shared_length(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
     )
 
 
