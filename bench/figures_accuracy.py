@@ -11,7 +11,10 @@ Per extractor it prints:
 - caption right: of those, the ones whose caption and credit together read as the expected
   figcaption (letters and digits compared, so spacing and punctuation do not count; the
   credit's label, "Credit" or "Photo by", may be left out);
-- credit split: of those with a caption right, how many came with the credit set apart.
+- credit split: of those with a caption right, how many came with the credit set apart;
+- in place (ours only): of the figures in the body, how many go back after the paragraph
+  they followed in the page, rather than being spread evenly (news/compose.py), over all
+  the Readability pages.
 
 The baseline is ``trafilatura.bare_extraction(include_images=True)``, which returns the
 images it keeps in the body but no captions, so its caption columns are zero by design:
@@ -35,6 +38,7 @@ from rich.console import Console
 from rich.table import Table
 from selectolax.lexbor import LexborHTMLParser
 
+from tickerwire.news.compose import block_texts, blocks_of, place_of
 from tickerwire.news.extract.article import ExtractionError, extract_article
 
 PAGES = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles" / "readability"
@@ -171,7 +175,23 @@ def main() -> int:
             f"{len(cases) / score.seconds:.1f}" if score.seconds else "—",
         )
     Console().print(table)
+    placed, body_figures = in_place()
+    rate = share(placed, body_figures)
+    print(f"figures put back at their paragraph: {placed} of {body_figures} ({rate})")
     return 0
+
+
+def in_place() -> tuple[int, int]:
+    placed = total = 0
+    for folder in sorted((PAGES / "test-pages").iterdir()):
+        try:
+            article = extract_article((folder / "source.html").read_bytes(), url=URL)
+        except ExtractionError:
+            continue
+        texts = block_texts(blocks_of(article.body_html))
+        total += len(article.figures)
+        placed += sum(place_of(figure, texts) is not None for figure in article.figures)
+    return placed, total
 
 
 if __name__ == "__main__":
