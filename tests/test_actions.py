@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+import sqlalchemy as sa
 
 from support.http_server import LocalServer, Reply
 from support.newsroom import FED_STORY, OIL_STORY, Newsroom
 from tickerwire import actions
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
+from tickerwire.store import db
 
 T = TypeVar("T")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -114,6 +122,73 @@ def test_an_opml_import_reports_what_it_skipped_and_why(
         (feed, f"already subscribed to {feed} (feed 1)")
     ]
     assert report.refreshed is None
+
+
+def opml(urls: Sequence[str]) -> bytes:
+    outlines = "".join(
+        f'<outline type="rss" text="Feed {n}" xmlUrl="{u}"/>' for n, u in enumerate(urls)
+    )
+    return f'<opml version="2.0"><body>{outlines}</body></opml>'.encode()
+
+
+def feed_urls(count: int) -> list[str]:
+    return [f"https://harbour.example/feeds/{n}.xml" for n in range(count)]
+
+
+def test_an_opml_import_takes_at_most_the_outline_limit(database_url: str) -> None:
+    report = with_runtime(
+        database_url,
+        lambda r: actions.import_opml(r, opml(feed_urls(5)), fetch=False),
+        fetch={"allow_hosts": ["127.0.0.1"], "opml_max_outlines": 3},
+    )
+    assert [f.url for f in report.added] == feed_urls(3)
+
+
+def test_an_opml_import_over_the_limit_says_how_many_it_skipped_and_why(
+    database_url: str,
+) -> None:
+    report = with_runtime(
+        database_url,
+        lambda r: actions.import_opml(r, opml(feed_urls(5)), fetch=False),
+        fetch={"allow_hosts": ["127.0.0.1"], "opml_max_outlines": 3},
+    )
+    assert report.over_limit == 2
+    assert report.limit_note == (
+        "the file lists 5 feeds, more than the 3 one import takes "
+        "(fetch.opml_max_outlines); the last 2 were skipped"
+    )
+
+
+def feed_count(engine: sa.Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text("select count(*) from feeds")).scalar_one())
+
+
+def test_an_opml_import_killed_midway_leaves_every_feed_or_none(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The import runs in a subprocess, killed with SIGKILL the moment any of its feeds
+    can be seen: before the fix each feed committed on its own, so a partial set showed."""
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    document = tmp_path / "subscriptions.opml"
+    document.write_bytes(opml(feed_urls(1000)))
+    env = os.environ | {"TICKERWIRE_DEFAULT_FEEDS": "[]"}
+    command = [sys.executable, "-m", "tickerwire", "--database-url", database_url]
+    command += ["feeds", "import", str(document), "--no-fetch"]
+    importing = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = set()
+    deadline = time.monotonic() + 60
+    while importing.poll() is None and time.monotonic() < deadline:
+        seen.add(feed_count(engine))
+        if seen != {0}:
+            importing.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.002)
+    importing.communicate(timeout=30)
+    seen.add(feed_count(engine))
+    engine.dispose()
+    assert seen <= {0, 1000}
 
 
 def test_refreshing_a_feed_another_worker_holds_skips_it_and_says_so(

@@ -96,6 +96,23 @@ class ImportReport:
     added: list[FeedRow]
     skipped: list[Skipped]
     refreshed: RefreshReport | None  # None when not fetched, or nothing was added
+    listed: int = 0  # outlines with a feed URL in the file
+    limit: int = 0  # the most one import takes (fetch.opml_max_outlines)
+
+    @property
+    def over_limit(self) -> int:
+        """Outlines past the limit: not looked at, so not in ``skipped`` one by one."""
+        return max(self.listed - self.limit, 0)
+
+    @property
+    def limit_note(self) -> str | None:
+        """The sentence saying what the limit left out, when it left anything out."""
+        if not self.over_limit:
+            return None
+        return (
+            f"the file lists {self.listed} feeds, more than the {self.limit} one import "
+            f"takes (fetch.opml_max_outlines); the last {self.over_limit} were skipped"
+        )
 
 
 async def subscribe(
@@ -208,8 +225,14 @@ async def refresh_feeds(
 async def import_opml(
     runtime: Runtime, content: bytes, *, fetch: bool = True, progress: Progress | None = None
 ) -> ImportReport:
-    """Subscribe to every feed an OPML document lists (each through :func:`subscribe`, so
-    the same checks apply), then fetch the new ones together."""
+    """Subscribe to the feeds an OPML document lists, then fetch the new ones together.
+
+    At most ``fetch.opml_max_outlines`` outlines are taken, in file order; the report says
+    how many more there were. Each URL gets the checks :func:`subscribe` makes before it
+    fetches (an http(s) URL, not subscribed to yet); refused ones are skipped, each with
+    why (the parser already keeps one outline per URL). All subscriptions are written in
+    one transaction, so an import that is killed or fails leaves all of them, or none.
+    """
     limit = runtime.settings.fetch.opml_max_bytes
     if len(content) > limit:
         raise ActionError(
@@ -220,17 +243,22 @@ async def import_opml(
         outlines = parse_opml(content)
     except OpmlError as error:
         raise ActionError(f"not a readable OPML file: {error}") from None
-    added: list[FeedRow] = []
+    most = runtime.settings.fetch.opml_max_outlines
+    wanted: dict[str, str] = {}
     skipped: list[Skipped] = []
-    for outline in outlines:
+    for outline in outlines[:most]:
         try:
-            subscribed = await subscribe(runtime, outline.xml_url, title=outline.title, fetch=False)
+            url = _checked_url(outline.xml_url)
         except ActionError as refusal:
             skipped.append(Skipped(outline.xml_url, str(refusal)))
             continue
-        added.append(subscribed.feed)
+        wanted.setdefault(url, outline.title)
+    added, existing = await asyncio.to_thread(
+        runtime.news.add_feeds, list(wanted.items()), now=runtime.now()
+    )
+    skipped += [Skipped(feed.url, str(AlreadySubscribed(feed))) for feed in existing]
     refreshed = await refresh_feeds(runtime, added, progress=progress) if fetch and added else None
-    return ImportReport(added, skipped, refreshed)
+    return ImportReport(added, skipped, refreshed, listed=len(outlines), limit=most)
 
 
 # Markets ------------------------------------------------------------------------------

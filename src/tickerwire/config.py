@@ -82,6 +82,9 @@ class FetchSettings(BaseModel):
     image_max_bytes: int = 10 * MiB
     provider_max_bytes: int = 5 * MiB
     opml_max_bytes: int = 5 * MiB
+    opml_max_outlines: int = Field(
+        default=1000, ge=1, description="feeds one OPML import subscribes to; the rest are skipped"
+    )
 
 
 class ProviderSettings(BaseModel):
@@ -125,6 +128,50 @@ class PollSettings(BaseModel):
     bar_retention_days: int = Field(default=30, ge=1, description="how long 1-minute bars stay")
 
 
+class WorkerSettings(BaseModel):
+    """The worker processes that parse feeds and extract pages (SECURITY.md: extraction runs
+    where a crash cannot take the server down), and the budget each document gets there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    processes: int = Field(default=2, ge=1, le=64, description="worker processes")
+    parse_seconds: float = Field(
+        default=30.0, gt=0, description="time budget to parse one feed document"
+    )
+    extract_seconds: float = Field(
+        default=30.0, gt=0, description="time budget to extract one article page"
+    )
+
+
+class StreamSettings(BaseModel):
+    """Caps on live-stream connections, so one client cannot hold them all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_per_client: int = Field(default=8, ge=1, description="open streams per client address")
+    max_total: int = Field(default=1000, ge=1, description="open streams in this process")
+    retry_after_seconds: int = Field(default=30, ge=1, description="Retry-After of a refusal")
+
+
+class MediaSettings(BaseModel):
+    """Article images served from our own origin (see media/)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(
+        default=True, description="serve article images from the portal; off: link to publishers"
+    )
+    key: str = Field(
+        default="",
+        description="HMAC key for image URLs, the same on every replica; empty: a key file in "
+        "data_dir, written on first start",
+    )
+    budget_mb: int = Field(default=512, ge=1, description="disk the image cache may use, in MiB")
+    retry_failed_minutes: int = Field(
+        default=60, ge=1, description="how long an image that failed waits before a new try"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TICKERWIRE_", env_nested_delimiter="__", extra="forbid"
@@ -145,6 +192,9 @@ class Settings(BaseSettings):
     providers: ProviderSettings = Field(default_factory=ProviderSettings)
     poll: PollSettings = Field(default_factory=PollSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    workers: WorkerSettings = Field(default_factory=WorkerSettings)
+    stream: StreamSettings = Field(default_factory=StreamSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
     poller_enabled: bool = Field(default=True, description="run pollers inside `serve`")
     default_feeds: list[str] = Field(
         default_factory=lambda: list(DEFAULT_FEEDS),

@@ -21,6 +21,9 @@ from tickerwire.markets.poller import Poller
 from tickerwire.markets.providers.chain import FailoverChain
 from tickerwire.markets.providers.factory import build_providers
 from tickerwire.markets.quotes import Quote
+from tickerwire.media.cache import ImageCache
+from tickerwire.media.proxy import MediaProxy
+from tickerwire.media.signing import MediaSigner, load_key
 from tickerwire.net.fetch import Fetcher
 from tickerwire.news.pipeline import NewsPipeline
 from tickerwire.news.tag.tagger import Tagger
@@ -45,6 +48,8 @@ class Runtime:
     news: NewsStore
     pipeline: NewsPipeline
     tagger: Tagger
+    media: MediaProxy | None
+    """The image path, or None when an admin turned it off (pages then link out)."""
     clock: Clock
 
     @classmethod
@@ -74,7 +79,16 @@ class Runtime:
         poller = Poller(registry, chain, markets, bus, settings.poll, clock=clock)
         news = NewsStore(engine)
         tagger = Tagger(registry)
-        pipeline = NewsPipeline(news, fetcher, settings, clock=clock, bus=bus, tagger=tagger)
+        media = _media_proxy(settings, fetcher, clock) if settings.media.enabled else None
+        pipeline = NewsPipeline(
+            news,
+            fetcher,
+            settings,
+            clock=clock,
+            bus=bus,
+            tagger=tagger,
+            media=media,
+        )
         return cls(
             settings,
             registry,
@@ -87,6 +101,7 @@ class Runtime:
             news,
             pipeline,
             tagger,
+            media,
             clock,
         )
 
@@ -94,7 +109,20 @@ class Runtime:
         return self.clock()
 
     async def close(self) -> None:
+        self.pipeline.workers.close()
         await self.chain.aclose()
         await self.fetcher.aclose()
         await self.bus.stop()
         self.engine.dispose()
+
+
+def _media_proxy(settings: Settings, fetcher: Fetcher, clock: Clock) -> MediaProxy:
+    media = settings.media
+    return MediaProxy(
+        fetcher,
+        ImageCache(settings.data_dir / "media", media.budget_mb * 1024 * 1024),
+        MediaSigner(load_key(media.key, settings.data_dir)),
+        max_bytes=settings.fetch.image_max_bytes,
+        retry_after=timedelta(minutes=media.retry_failed_minutes),
+        clock=clock,
+    )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from cli.conftest import invoke_cli
+from support.http_server import LocalServer, Reply
 from support.ports import free_port
 from tickerwire.config import load_settings
 from tickerwire.runtime import Runtime
@@ -102,3 +104,25 @@ def test_demo_quotes_never_reach_the_real_database(data_dir: Path) -> None:
             await runtime.close()
 
     assert asyncio.run(real_quotes()) == 0
+
+
+@pytest.fixture
+def hostile_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Yahoo, the only provider, at a local server answering 500, at a base URL that
+    carries console markup, an escape sequence and a key."""
+    with LocalServer() as server:
+        base = server.url("/[/bold][link=https://evil.example]x[/link]\x1b[2J?apikey=k-123")
+        monkeypatch.setenv("TICKERWIRE_PROVIDERS__ORDER", '["yahoo"]')
+        monkeypatch.setenv("TICKERWIRE_PROVIDERS__YAHOO_BASE_URL", base)
+        monkeypatch.setenv("TICKERWIRE_FETCH__ALLOW_HOSTS", '["127.0.0.1"]')
+        server.route("/", Reply(status=500))
+        yield
+
+
+def test_a_provider_error_is_printed_as_plain_text_without_its_key(
+    data_dir: Path, hostile_provider: None
+) -> None:
+    outcome = invoke_cli("quotes", "SPX")
+    assert outcome.code == 1 and "yahoo failed" in outcome.stderr
+    assert "Traceback" not in outcome.output
+    assert "\x1b" not in outcome.output and "k-123" not in outcome.output

@@ -69,7 +69,7 @@ async def test_articles_keep_byline_publisher_lead_caption_and_credit(
     assert article.lead_image is not None
     assert article.lead_image.caption == FED_STORY.figure_caption
     assert article.lead_image.credit == FED_STORY.figure_credit
-    assert any(f.credit == "Chart: Example Wire" for f in article.figures)
+    assert any(f.credit == "Example Wire" for f in article.figures)
     assert "We are not in a hurry" in article.text
     assert "<nav" not in article.body_html and "About" not in article.text
 

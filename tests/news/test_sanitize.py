@@ -2,6 +2,7 @@
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -67,6 +68,62 @@ CASES = [
 @pytest.mark.parametrize(("dirty", "clean"), CASES)
 def test_hostile_markup_is_reduced_to_the_policy(dirty: str, clean: str) -> None:
     assert sanitize_html(dirty, base_url=BASE) == clean
+
+
+TRACKERS = [
+    ('<p>a<img src="/p.gif" width="1" height="1"></p>', "<p>a</p>"),
+    ('<img src="/p.gif" width="0" height="0">', ""),
+    ('<img src="/p.gif" width="1px">', ""),
+    ('<img src="/p.gif" style="width: 1px; height: 1px">', ""),
+    ('<img src="/a.jpg" style="display:none">', ""),
+    ('<img src="/a.jpg" style="visibility : hidden">', ""),
+    ('<img src="/a.jpg" hidden>', ""),
+    ('<div style="display: none"><img src="/a.jpg"> hidden words</div><p>x</p>', "<p>x</p>"),
+    ('<img src="https://feeds.feedburner.com/~r/wire/~4/abc">', ""),
+    ('<img src="https://pixel.wp.com/g.gif?blog=1">', ""),
+    ('<img src="https://stats.wordpress.com/b.gif">', ""),
+    ('<img src="https://www.google-analytics.com/collect?v=1">', ""),
+    ('<img src="https://pixel.quantserve.com/pixel/p-1.gif">', ""),
+    ('<img src="https://mf.feeds.reuters.com/c/x/f/1/mf.gif">', ""),
+    (
+        '<img src="/a.jpg?id=3&amp;utm_source=rss&amp;UTM_Medium=feed&amp;fbclid=x">',
+        '<img src="https://news.example/a.jpg?id=3" loading="lazy">',
+    ),
+    (
+        '<a href="/s?gclid=1&amp;page=2&amp;mc_cid=3&amp;mc_eid=4#top">x</a>',
+        f'<a href="https://news.example/s?page=2#top" {REL}>x</a>',
+    ),
+    ('<a href="/s?utm_campaign=daily">x</a>', f'<a href="https://news.example/s" {REL}>x</a>'),
+    ('<img src="/a.jpg" width="640" height="1">', ""),
+    (
+        '<img src="/a.jpg" width="640" height="360">',
+        '<img src="https://news.example/a.jpg" width="640" height="360" loading="lazy">',
+    ),
+]
+
+
+@pytest.mark.parametrize(("dirty", "clean"), TRACKERS)
+def test_trackers_are_removed_and_tracking_parameters_stripped(dirty: str, clean: str) -> None:
+    assert sanitize_html(dirty, base_url=BASE) == clean
+
+
+def test_srcset_drops_tracker_candidates_and_tracking_parameters() -> None:
+    dirty = '<img src="a.jpg" srcset="https://pixel.wp.com/g.gif 1x, /b.jpg?utm_source=x 2x">'
+    assert 'srcset="https://news.example/b.jpg 2x"' in sanitize_html(dirty, base_url=BASE)
+
+
+def test_only_the_composed_figures_classes_survive() -> None:
+    dirty = (
+        '<figure class="inline-figure wide"><span class="credit x">C</span></figure>'
+        '<p class="ad">x</p>'
+    )
+    assert sanitize_html(dirty) == (
+        '<figure class="inline-figure"><span class="credit">C</span></figure><p>x</p>'
+    )
+
+
+def test_nul_controls_and_lone_surrogates_never_reach_the_output() -> None:
+    assert sanitize_html("<p>a\x00b\x01c\ud800d</p>") == "<p>abcd</p>"
 
 
 def test_srcset_keeps_only_safe_candidates() -> None:
@@ -149,3 +206,27 @@ def test_every_url_in_the_output_is_http_or_mailto(dirty: str) -> None:
                 assert url.startswith(("http://", "https://", "mailto:"))
             if name in ("src",):
                 assert url.startswith(("http://", "https://"))
+
+
+PARAMS = {"fbclid", "mc_cid"}
+TRACKING = st.sampled_from(
+    [
+        "<img src=", "https://pixel.wp.com/g.gif", "https://news.example/a.jpg", "?utm_source=x",
+        "&utm_medium=y", "&fbclid=z", "?id=1", " width=1", " height=0", ' style="display:none"',
+        " hidden", ">", "<a href=", "/s?mc_cid=1", "</a>", "<p>", "x", " ", '"', "'", "&amp;",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TRACKING | FRAGMENTS, max_size=30).map("".join))
+def test_no_tracker_host_or_tracking_parameter_survives(dirty: str) -> None:
+    output = sanitize_html(dirty, base_url=BASE)
+    for tag in _start_tags(output):
+        for name, value in _ATTR.findall(tag):
+            if name in ("href", "src", "srcset"):
+                for url in html.unescape(value).lower().split(", "):
+                    parts = urlsplit(url.split(" ")[0])
+                    names = {pair.partition("=")[0] for pair in parts.query.split("&")}
+                    assert not {n for n in names if n.startswith("utm_")} | (names & PARAMS)
+                    assert parts.hostname != "pixel.wp.com"

@@ -1,4 +1,5 @@
-"""next_fetch: as often as a feed publishes, as seldom as it asks, and never giving up."""
+"""next_fetch: as often as a feed publishes, as seldom as it asks, and never giving up;
+send_validators: 304s believed only so far; host_backoff: one back-off per publisher."""
 
 import math
 from datetime import UTC, datetime, timedelta
@@ -11,8 +12,10 @@ from tickerwire.news.schedule import (
     RECENT_ENTRIES,
     FetchOutcome,
     ScheduleSettings,
+    host_backoff,
     next_fetch,
     publishing_gap,
+    send_validators,
 )
 
 FETCHED = datetime(2026, 5, 5, 14, 0, tzinfo=UTC)
@@ -239,3 +242,57 @@ def test_next_fetch_is_always_after_this_one_and_within_a_day(
     )
     next_at = next_fetch(outcome, failures)
     assert fetched_at < next_at <= fetched_at + timedelta(hours=24)
+
+
+# gaps, conditional fetches, per-host back-off ------------------------------------------------
+
+
+def test_a_fetch_that_found_a_gap_is_followed_at_the_shortest_interval() -> None:
+    outcome = success(entry_times=every(HOUR), gap=True)
+    assert next_fetch(outcome, 0) == FETCHED + SETTINGS.min_interval
+
+
+def test_a_gap_still_honours_the_feeds_ttl() -> None:
+    assert next_fetch(success(gap=True, ttl_minutes=20), 0) == FETCHED + 20 * MINUTE
+
+
+def conditional(**state: object) -> bool:
+    values: dict[str, object] = {
+        "trusted": True,
+        "not_modified_count": 0,
+        "last_full_fetch_at": FETCHED - HOUR,
+        "now": FETCHED,
+    }
+    return send_validators(**(values | state))  # type: ignore[arg-type]
+
+
+def test_validators_are_sent_while_they_are_trusted_and_fresh() -> None:
+    assert conditional() is True
+
+
+def test_after_n_304s_in_a_row_the_fetch_is_unconditional() -> None:
+    assert conditional(not_modified_count=SETTINGS.unconditional_every - 1) is True
+    assert conditional(not_modified_count=SETTINGS.unconditional_every) is False
+
+
+def test_a_day_without_a_full_body_makes_the_fetch_unconditional() -> None:
+    last = FETCHED - SETTINGS.unconditional_after
+    assert conditional(last_full_fetch_at=last) is False
+
+
+def test_validators_that_lied_are_never_sent() -> None:
+    assert conditional(trusted=False) is False
+
+
+def test_a_429_backs_off_the_whole_host_until_the_feeds_next_try() -> None:
+    outcome = FetchOutcome(ok=False, fetched_at=FETCHED, status=429)
+    assert host_backoff(outcome, 1) == next_fetch(outcome, 1)
+
+
+def test_a_retry_after_on_any_status_backs_off_the_host_for_that_long() -> None:
+    outcome = FetchOutcome(ok=False, fetched_at=FETCHED, status=503, retry_after=7200)
+    assert host_backoff(outcome, 1) == FETCHED + 2 * HOUR
+
+
+def test_an_ordinary_failure_backs_off_only_its_feed() -> None:
+    assert host_backoff(FetchOutcome(ok=False, fetched_at=FETCHED, status=500), 1) is None

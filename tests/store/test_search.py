@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tickerwire.news.model import ArticleTags
 from tickerwire.store import db
+from tickerwire.store.limits import key_hash
 from tickerwire.store.news import ArticleRecord, NewsStore
 from tickerwire.store.schema import (
     article_entities,
@@ -54,33 +55,41 @@ def add_article(
     symbols: Sequence[str] = (),
     entities: Sequence[str] = (),
     byline: str | None = None,
+    keyed_by_hash: bool = True,
 ) -> int:
-    """One article in its own story, tagged as asked, written with plain inserts."""
+    """One article in its own story, tagged as asked, written with plain inserts
+    (``keyed_by_hash=False`` for a schema from before migration 0005)."""
     with engine.begin() as connection:
         story = connection.execute(
             stories.insert().values(title=title, first_seen_at=NOW, updated_at=NOW)
         ).inserted_primary_key
         assert story is not None
-        inserted = connection.execute(
-            articles.insert().values(
-                canonical_url=f"https://example.com/{story[0]}",
-                url=f"https://example.com/{story[0]}",
-                story_id=story[0],
-                title=title,
-                title_key=title.lower(),
-                byline=byline,
-                site_name=site,
-                published=published,
-                figures=[],
-                body_html="",
-                text=text,
-                extracted=True,
-                first_seen_at=NOW,
-                fetched_at=NOW,
-            )
-        ).inserted_primary_key
-        assert inserted is not None
-        article_id = int(inserted[0])
+        url = f"https://example.com/{story[0]}"
+        values = {
+            "canonical_url": url,
+            "url": url,
+            "story_id": story[0],
+            "title": title,
+            "title_key": title.lower(),
+            "byline": byline,
+            "site_name": site,
+            "published": published,
+            "figures": [],
+            "body_html": "",
+            "summary_html": "",
+            "text": text,
+            "extracted": True,
+            "first_seen_at": NOW,
+            "fetched_at": NOW,
+        }
+        if keyed_by_hash:
+            values["canonical_url_hash"] = key_hash(url)
+        # Only the columns named, with their types, so an older schema takes the row too.
+        target = sa.table("articles", *(articles.c[name]._copy() for name in values))
+        connection.execute(target.insert().values(**values))
+        article_id = connection.execute(
+            sa.select(articles.c.id).where(articles.c.canonical_url == url)
+        ).scalar_one()
         for symbol in symbols:
             connection.execute(
                 article_instruments.insert().values(
@@ -361,7 +370,7 @@ def test_articles_stored_before_the_migration_are_searchable(database_url: str) 
     engine = db.make_engine(database_url)
     try:
         db.upgrade(engine, "0003")
-        article = add_article(engine, "Backfill", "Zirconium demand grew.")
+        article = add_article(engine, "Backfill", "Zirconium demand grew.", keyed_by_hash=False)
         db.upgrade(engine)
         assert ids(SearchStore(engine), "zirconium") == [article]
     finally:

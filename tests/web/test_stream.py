@@ -186,3 +186,71 @@ async def test_ticks_come_between_events_each_interval() -> None:
                 break
     await ticking.aclose()
     assert seen == ["SPX", None, None]
+
+
+async def open_streams(
+    base: str, count: int, *, source: str = "127.0.0.1"
+) -> tuple[contextlib.AsyncExitStack, list[httpx.Response]]:
+    """``count`` stream requests opened at once from ``source``, their bodies left unread
+    (the connections stay open until the exit stack closes them)."""
+    stack = contextlib.AsyncExitStack()
+    transport = httpx.AsyncHTTPTransport(local_address=source)
+    unlimited = httpx.Limits(max_connections=None)
+    client = await stack.enter_async_context(
+        httpx.AsyncClient(transport=transport, timeout=10, limits=unlimited)
+    )
+    url = f"{base}/api/v1/stream?symbols=SPX"
+    streams = [stack.enter_async_context(client.stream("GET", url)) for _ in range(count)]
+    return stack, list(await asyncio.gather(*streams))
+
+
+def statuses(responses: list[httpx.Response]) -> list[int]:
+    return sorted(response.status_code for response in responses)
+
+
+async def test_streams_past_the_per_address_cap_are_refused_with_429_and_retry_after(
+    database_url: str,
+) -> None:
+    caps = {"max_per_client": 3, "max_total": 100, "retry_after_seconds": 7}
+    async with portal(database_url, stream=caps) as (_, base):
+        stack, responses = await open_streams(base, 12)
+        async with stack:
+            assert statuses(responses) == [200] * 3 + [429] * 9
+            refused = next(r for r in responses if r.status_code == 429)
+            assert refused.headers["retry-after"] == "7"
+            assert "too many live streams from your address" in (await refused.aread()).decode()
+
+
+async def test_one_address_at_its_cap_leaves_room_for_another(database_url: str) -> None:
+    caps = {"max_per_client": 2, "max_total": 100}
+    async with portal(database_url, stream=caps) as (_, base):
+        first, crowded = await open_streams(base, 4, source="127.0.0.1")
+        second, other = await open_streams(base, 1, source="127.0.0.2")
+        async with first, second:
+            assert statuses(crowded) == [200, 200, 429, 429]
+            assert statuses(other) == [200]
+
+
+async def test_streams_past_the_global_cap_are_refused_whoever_asks(database_url: str) -> None:
+    caps = {"max_per_client": 5, "max_total": 4}
+    async with portal(database_url, stream=caps) as (_, base):
+        first, full = await open_streams(base, 4, source="127.0.0.1")
+        second, late = await open_streams(base, 2, source="127.0.0.3")
+        async with first, second:
+            assert statuses(full) == [200] * 4
+            assert statuses(late) == [429, 429]
+            assert "as many live streams open as it allows" in (await late[0].aread()).decode()
+
+
+async def test_a_closed_stream_gives_its_slot_back(database_url: str) -> None:
+    caps = {"max_per_client": 1, "max_total": 100}
+    async with portal(database_url, stream=caps) as (_, base):
+        first, (held,) = await open_streams(base, 1)
+        assert held.status_code == 200
+        await first.aclose()
+        status = 429
+        while status == 429:  # the server notices the hang-up on its own schedule
+            again, (response,) = await open_streams(base, 1)
+            status = response.status_code
+            await again.aclose()
+        assert status == 200

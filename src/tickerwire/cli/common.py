@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from tickerwire.actions import ActionError, Step
 from tickerwire.config import Settings, SettingsError, load_settings
+from tickerwire.net.redact import redact
 from tickerwire.runtime import Runtime
 from tickerwire.store import db
 
@@ -57,7 +58,7 @@ class Failure(click.ClickException):
     """A command failed: printed as one line on stderr, exit code 1."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(visible(message))
+        super().__init__(visible(redact(message)))
 
 
 def fail(message: str) -> NoReturn:
@@ -78,19 +79,24 @@ def visible(text: str) -> str:
 
 def outside(text: object, style: str = "") -> Text:
     """Text that came from outside (feed titles, URLs, error messages) as plain text:
-    never read as rich markup, control characters made visible."""
-    return Text(visible(str(text)), style=style)
+    never read as rich markup, control characters made visible, secrets in URLs masked
+    (:mod:`tickerwire.net.redact`)."""
+    return Text(visible(redact(str(text))), style=style)
 
 
 # Logging --------------------------------------------------------------------------------
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever ``sys.stderr`` is at the moment (click's test runner swaps it)."""
+    """Writes to whatever ``sys.stderr`` is at the moment (click's test runner swaps it),
+    with every URL in a line redacted: libraries log whole request URLs, secrets and all."""
 
     def emit(self, record: logging.LogRecord) -> None:
         self.stream = sys.stderr
         super().emit(record)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def setup_logging(verbose: bool) -> None:
@@ -194,7 +200,7 @@ def progress_bar(description: str) -> Iterator[Callable[[Step], None]]:
         task = bar.add_task(description, total=None)
 
         def advance(step: Step) -> None:
-            label = escape(visible(step.label))
+            label = escape(visible(redact(step.label)))
             bar.update(
                 task, completed=step.done, total=step.total, description=f"{description}: {label}"
             )

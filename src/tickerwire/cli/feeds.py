@@ -26,6 +26,8 @@ from tickerwire.cli.common import (
     settings_from,
     visible,
 )
+from tickerwire.net.redact import redact_url
+from tickerwire.news.continuity import feed_notes
 from tickerwire.news.pipeline import LEASE
 from tickerwire.runtime import Runtime
 from tickerwire.store.news import FeedRow
@@ -119,7 +121,12 @@ def feeds_report(rows: list[tuple[FeedRow, int]], now: datetime, width: int) -> 
         for feed, _ in rows
         if feed.last_error
     ]
-    return Group(table, *failing)
+    notes = [
+        Text(f"feed {feed.id}: ", style="yellow").append(note)
+        for feed, _ in rows
+        for note in feed_notes(feed)
+    ]
+    return Group(table, *failing, *notes)
 
 
 def _title_cell(feed: FeedRow, *, with_url_column: bool) -> Text:
@@ -176,7 +183,7 @@ def _print_refresh(report: RefreshReport) -> None:
             f"holds it for up to {LEASE_MINUTES} min)"
         )
     for result in report.failed:
-        errors.print(outside(f"{result.url}: {result.error}", style="yellow"))
+        errors.print(outside(f"{redact_url(result.url)}: {result.error}", style="yellow"))
 
 
 @feeds.command("import")
@@ -204,6 +211,8 @@ def feeds_import(ctx: click.Context, opml_file: Path, no_fetch: bool) -> None:
     console.print(f"{len(report.added)} feeds added, {len(report.skipped)} skipped.")
     for skipped in report.skipped:
         errors.print(outside(f"  skipped {skipped.url}: {skipped.reason}"))
+    if report.limit_note is not None:
+        errors.print(f"  {report.limit_note}")
     if report.refreshed is not None:
         _print_refresh(report.refreshed)
     if not report.added:

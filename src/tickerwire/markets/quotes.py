@@ -3,6 +3,12 @@
 Prices are floats carried with the instrument's precision for display; every quote names
 its provider and the time the provider says it is valid for, so stale or simulated data can
 always be labelled as such.
+
+A price may be zero or negative: crude oil futures settled at -37.63 in April 2020, spreads
+and some yields go below zero. Whether a given instrument's price may is the rule of its
+asset class (:func:`may_go_negative`), applied where providers' numbers come in
+(``providers/convert.py``); a quote or bar itself only refuses what no market can print:
+NaN, infinities and absurd magnitudes.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+
+from tickerwire.instruments import AssetClass, Instrument
 
 
 class Interval(StrEnum):
@@ -29,18 +37,31 @@ class Interval(StrEnum):
         }[self.value]
 
 
+MAX_MAGNITUDE = 1e12
+"""No price or volume we show comes near a trillion; past it a number is a provider's bug."""
+
+#: Asset classes whose prices can be zero or below: futures (our commodities are quoted
+#: as front-month futures) and rates.
+NEGATIVE_PRICE_CLASSES = frozenset({AssetClass.COMMODITY, AssetClass.RATE})
+
+
+def may_go_negative(instrument: Instrument) -> bool:
+    """Whether a zero or negative price of ``instrument`` can be real."""
+    return instrument.asset_class in NEGATIVE_PRICE_CLASSES
+
+
 class BadMarketData(ValueError):
-    """A provider answered with data that cannot be a real price (NaN, <= 0, absurd)."""
+    """A provider answered with data that cannot be a real price (NaN, infinite, absurd)."""
 
 
-def _check_price(name: str, value: float | None, *, allow_zero: bool = False) -> None:
+def _check_price(name: str, value: float | None, *, non_negative: bool = False) -> None:
     if value is None:
         return
     if not math.isfinite(value):
         raise BadMarketData(f"{name} is not a finite number: {value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
-        raise BadMarketData(f"{name} must be positive, got {value!r}")
-    if value > 1e12:
+    if non_negative and value < 0:
+        raise BadMarketData(f"{name} cannot be negative, got {value!r}")
+    if abs(value) > MAX_MAGNITUDE:
         raise BadMarketData(f"{name} is absurdly large: {value!r}")
 
 
@@ -73,7 +94,7 @@ class Quote:
         _check_price("price", self.price)
         for name in ("previous_close", "open", "day_high", "day_low"):
             _check_price(name, getattr(self, name))
-        _check_price("volume", self.volume, allow_zero=True)
+        _check_price("volume", self.volume, non_negative=True)
         object.__setattr__(self, "as_of", _utc(self.as_of))
         object.__setattr__(self, "fetched_at", _utc(self.fetched_at or self.as_of))
 
@@ -87,7 +108,8 @@ class Quote:
     def change_percent(self) -> float | None:
         if self.previous_close is None or self.previous_close == 0:
             return None
-        return (self.price - self.previous_close) / self.previous_close * 100.0
+        # Against the size of the close, so a rise from -10 to -5 reads as a rise.
+        return (self.price - self.previous_close) / abs(self.previous_close) * 100.0
 
     def with_previous_close(self, previous_close: float | None) -> Quote:
         return replace(self, previous_close=previous_close)
@@ -113,7 +135,7 @@ class Bar:
     def __post_init__(self) -> None:
         for name in ("open", "high", "low", "close"):
             _check_price(name, getattr(self, name))
-        _check_price("volume", self.volume, allow_zero=True)
+        _check_price("volume", self.volume, non_negative=True)
         object.__setattr__(self, "start", _utc(self.start))
         if self.high < max(self.open, self.close, self.low) or self.low > min(
             self.open, self.close

@@ -3,19 +3,23 @@
 Callers catch :class:`FetchError` for "this URL did not give us a body" and a subclass when
 they act differently (a scheduler backs off on :class:`HTTPStatusError`, a feed is marked
 broken on :class:`BlockedURL`). Messages are for people and never echo the response body,
-which a hostile server controls.
+which a hostile server controls, nor a URL's secrets: message and ``url`` both go through
+:func:`~tickerwire.net.redact.redact` here, where every URL enters an error text, so logs,
+the CLI, the feeds page and the API only ever see the redacted form.
 """
 
 from __future__ import annotations
 
+from tickerwire.net.redact import redact, redact_url
+
 
 class FetchError(Exception):
-    """A fetch failed; ``url`` is the hop that failed, which after redirects may differ from
-    the URL the caller asked for."""
+    """A fetch failed; ``url`` is the hop that failed (redacted), which after redirects may
+    differ from the URL the caller asked for."""
 
     def __init__(self, message: str, *, url: str) -> None:
-        super().__init__(message)
-        self.url = url
+        super().__init__(redact(message))
+        self.url = redact_url(url)
 
 
 class BlockedURL(FetchError):

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from tickerwire.news.model import Entry
 
 #: Articles further apart in time than this are different stories even with equal titles
 #: or near-equal text ("Stocks close higher" is written every day).
@@ -363,6 +366,31 @@ def entry_identity(
     day = published.astimezone(UTC).date().isoformat() if published else ""
     digest = blake2b(f"{title_key(title)}\n{day}".encode(), digest_size=20).hexdigest()
     return f"title:{digest}"
+
+
+def entry_identities(entries: Sequence[Entry]) -> list[str]:
+    """The :func:`entry_identity` of each of ``entries`` (one fetch of one feed), made
+    distinct where a GUID is shared.
+
+    Some feeds give every item the same GUID (a channel id, a placeholder). Items with a
+    link are told apart by it; items without one would all fold into the first. So a
+    ``guid:`` key that occurs more than once in the fetch is extended with what the item
+    says (its title key, publication time and summary): distinct items stay distinct,
+    and only exact repeats fold. Such items cannot be tracked across edits, since what
+    they say is all that tells them apart.
+    """
+    keys = [entry_identity(e.id, e.url, e.title, e.published) for e in entries]
+    counts = Counter(keys)
+    return [
+        _told_apart(key, entry) if counts[key] > 1 and key.startswith("guid:") else key
+        for key, entry in zip(keys, entries, strict=True)
+    ]
+
+
+def _told_apart(key: str, entry: Entry) -> str:
+    published = entry.published.astimezone(UTC).isoformat() if entry.published else ""
+    said = f"{title_key(entry.title)}\n{published}\n{entry.summary_html or entry.content_html}"
+    return f"{key}#{blake2b(said.encode('utf-8', 'surrogatepass'), digest_size=20).hexdigest()}"
 
 
 def _names_a_page(canonical: str) -> bool:

@@ -60,6 +60,9 @@ class Figure:
     caption: str | None
     credit: str | None
     alt: str | None
+    follows: str | None = None
+    """The end of the text the figure stood after in the page, so the body can put it back
+    at its place (news/compose.py); None when it led the page."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,9 @@ class Article:
 class StoredArticle:
     """An article as the store keeps it: the extracted fields plus where it sits (its
     story) and when we saw it. ``extracted`` is False when the page could not be read and
-    ``body_html``/``text`` come from the feed's summary (``extraction_error`` says why)."""
+    ``body_html``/``text`` come from the feed's summary (``extraction_error`` says why).
+    ``body_html`` holds the figures in place and is shown exactly as stored
+    (news/compose.py); ``figures`` lists them again for the JSON twin."""
 
     id: int
     story_id: int

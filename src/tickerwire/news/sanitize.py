@@ -8,6 +8,16 @@ No script, style, forms, SVG/MathML, ``base``/``meta``, event handlers, ``class`
 so it comes out absolute (resolved against the article's URL) and http(s) only, ``mailto:``
 on links. Iframes survive only when they embed a video from an allowlisted player, and
 then always sandboxed and empty. ``<h1>`` becomes ``<h2>``: the page has its own title.
+
+Trackers go too, as the best feed readers do: images the publisher hid (``hidden``,
+``display:none``, ``visibility:hidden``, on the image or around it) are removed rather than
+made visible by dropping their style, and so are 1x1 and 0x0 images and images from known
+tracker hosts; click-tracking parameters (``utm_*``, ``fbclid``...) leave every URL. The
+lists are data, in :mod:`tickerwire.news.trackers`.
+
+Nothing after this function may turn its output back into markup: pages render it as
+stored (figures are composed into the body before it runs, see
+:mod:`tickerwire.news.compose`).
 """
 
 from __future__ import annotations
@@ -20,6 +30,9 @@ from urllib.parse import urlsplit
 import nh3
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tickerwire.news.budget import too_complex
+from tickerwire.news.text import clean_text
+from tickerwire.news.trackers import is_tracker_image, without_tracking
 from tickerwire.news.urls import LINK_SCHEMES, WEB_SCHEMES, safe_url
 
 TAGS = frozenset(
@@ -49,6 +62,8 @@ CONTENT_DROPPED = frozenset(
         "plaintext", "frameset", "button",
     }
 )  # fmt: skip
+# The only classes kept: those of the figures composed into bodies (news/compose.py).
+CLASSES = {"figure": {"inline-figure"}, "span": {"credit"}}
 IFRAME_SANDBOX = "allow-scripts allow-same-origin allow-popups allow-presentation"
 # (host, path prefix) of video players whose embeds are kept.
 VIDEO_PLAYERS = (
@@ -67,6 +82,10 @@ _IFRAME = re.compile(r"<iframe(?P<attrs>[^>]*)>.*?</iframe>", re.IGNORECASE | re
 _IMG_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc(?:set)?=)[^>]*>", re.IGNORECASE)
 _SRCSET_SEPARATOR = re.compile(r",\s+|,(?=\S+\s+\d)")
 _DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx]", re.ASCII)
+_MAY_HIDE = re.compile(r"\s(?:hidden|style|width|height)\b", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_PIXEL = re.compile(r"\s*[01](?:\.0*)?\s*(?:px)?\s*", re.IGNORECASE)
+_STYLE_SIZE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([^;]*)", re.IGNORECASE)
 
 
 def _video_embed(url: str | None) -> str | None:
@@ -79,27 +98,52 @@ def _video_embed(url: str | None) -> str | None:
     return None
 
 
-def _srcset(value: str, base_url: str | None) -> str | None:
+def _srcset(value: str, base_url: str | None, images: ImageLinks | None) -> str | None:
     """Check each image candidate of a ``srcset``; nh3 does not look inside it."""
     candidates = []
     for candidate in _SRCSET_SEPARATOR.split(value.strip()):
         url, _, descriptor = candidate.strip().partition(" ")
         descriptor = descriptor.strip()
-        checked = safe_url(url, base_url=base_url)
+        checked = _image_url(url, base_url, images)
         if checked is None or (descriptor and not _DESCRIPTOR.fullmatch(descriptor)):
             continue
         candidates.append(f"{checked} {descriptor}".strip())
     return ", ".join(candidates) or None
 
 
-def _attribute_filter(base_url: str | None) -> Callable[[str, str, str], str | None]:
+ImageLinks = Callable[[str], str]
+"""Where pages load an image from: the portal's signed ``/media/…`` path for a source URL
+(media/), so that stored bodies point at our own origin from the start."""
+MEDIA_PREFIX = "/media/"
+
+
+def _image_url(value: str, base_url: str | None, images: ImageLinks | None) -> str | None:
+    """An image URL that passed :func:`safe_url`, without trackers, as pages will load it;
+    None for a tracker. A path the portal already signed is kept as it is."""
+    if images is not None and value.startswith(MEDIA_PREFIX):
+        return value
+    url = safe_url(value, base_url=base_url)
+    if url is None or is_tracker_image(url):
+        return None
+    clean = without_tracking(url)
+    return images(clean) if images is not None else clean
+
+
+def _attribute_filter(
+    base_url: str | None, images: ImageLinks | None
+) -> Callable[[str, str, str], str | None]:
     def check(tag: str, name: str, value: str) -> str | None:
         if name in _URL_ATTRIBUTES:
+            if tag == "img":
+                return _image_url(value, base_url, images)  # None: the image is removed below
             schemes = LINK_SCHEMES if tag == "a" else WEB_SCHEMES
             url = safe_url(value, base_url=base_url, schemes=schemes)
-            return _video_embed(url) if tag == "iframe" else url
+            if tag == "iframe":
+                return _video_embed(url)
+            # A link to a tracker host only calls the tracker: it goes with its pixels.
+            return without_tracking(url) if url and not is_tracker_image(url) else None
         if name == "srcset":
-            return _srcset(value, base_url)
+            return _srcset(value, base_url, images)
         if name in ("width", "height", "colspan", "rowspan"):
             match = (_SPAN if name.endswith("span") else _DIMENSION).fullmatch(value)
             return match.group(1) if match else None
@@ -111,13 +155,20 @@ def _attribute_filter(base_url: str | None) -> Callable[[str, str, str], str | N
 
 
 @functools.lru_cache(maxsize=256)
-def _cleaner(base_url: str | None) -> nh3.Cleaner:
+def _cleaner(base_url: str | None, images: ImageLinks | None) -> nh3.Cleaner:
     """One cleaner per base URL; a feed's entries mostly share a few."""
+
+    def relative(url: str) -> str | None:
+        if images is not None and url.startswith(MEDIA_PREFIX):
+            return url  # our own signed image path, not a link into the publisher's site
+        return safe_url(url, base_url=base_url)
+
     return nh3.Cleaner(
         tags=set(TAGS),
         clean_content_tags=set(CONTENT_DROPPED),
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        attribute_filter=_attribute_filter(base_url),
+        allowed_classes={tag: set(names) for tag, names in CLASSES.items()},
+        attribute_filter=_attribute_filter(base_url, images),
         strip_comments=True,
         link_rel="noopener noreferrer nofollow",
         set_tag_attribute_values={
@@ -125,7 +176,7 @@ def _cleaner(base_url: str | None) -> nh3.Cleaner:
             "img": {"loading": "lazy"},
         },
         url_schemes=set(LINK_SCHEMES),
-        url_relative=lambda url: safe_url(url, base_url=base_url),
+        url_relative=relative,
     )
 
 
@@ -138,15 +189,22 @@ def _keep_embeds_only(match: re.Match[str]) -> str:
     return f"<iframe{attrs}></iframe>" if ' src="' in attrs else ""
 
 
-def sanitize_html(html: str, *, base_url: str | None = None) -> str:
+def sanitize_html(
+    html: str, *, base_url: str | None = None, images: ImageLinks | None = None
+) -> str:
     """Return ``html`` reduced to the allowlist; idempotent, safe to embed in our pages.
 
     ``base_url`` is the document's URL: relative links and images are resolved against it;
-    without it they are dropped, since they would point into our own site.
+    without it they are dropped, since they would point into our own site. With ``images``,
+    every image source becomes the portal's own path for it. A fragment over
+    :data:`~tickerwire.news.budget.MAX_FRAGMENT_TAGS` tags comes out empty (see budget.py).
     """
-    if not html:
+    html = clean_text(html)
+    if not html or too_complex(html):
         return ""
-    cleaner = _cleaner(base_url)
+    if _MAY_HIDE.search(html):
+        html = _without_hidden_and_pixels(html)
+    cleaner = _cleaner(base_url, images)
     cleaned = _clean_once(cleaner, html)
     # Mis-nested markup (a heading inside a table inside a heading) can serialize to HTML
     # that parses differently again; a few more passes reach the fixed point that makes
@@ -157,6 +215,35 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
             break
         cleaned = again
     return cleaned
+
+
+def _hidden(node: LexborNode) -> bool:
+    attributes = node.attributes
+    return "hidden" in attributes or bool(_HIDDEN_STYLE.search(attributes.get("style") or ""))
+
+
+def _pixel(node: LexborNode) -> bool:
+    """A 1x1 or 0x0 image (one side of at most a pixel is enough: nobody reads a line)."""
+    attributes = node.attributes
+    sizes = [attributes.get("width"), attributes.get("height")]
+    sizes += [size for _, size in _STYLE_SIZE.findall(attributes.get("style") or "")]
+    return any(size is not None and _PIXEL.fullmatch(size) for size in sizes)
+
+
+def _without_hidden_and_pixels(html: str) -> str:
+    """``html`` without what its publisher hid from readers and without pixel images.
+
+    Runs before nh3, which would otherwise drop the hiding ``style`` and so show them.
+    """
+    body = LexborHTMLParser(html).body
+    if body is None:
+        return html
+    doomed = [n for n in body.traverse() if _hidden(n) or (n.tag == "img" and _pixel(n))]
+    if not doomed:
+        return html
+    for node in doomed:
+        node.decompose()
+    return body.inner_html or ""
 
 
 def _clean_once(cleaner: nh3.Cleaner, html: str) -> str:

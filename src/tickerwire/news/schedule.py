@@ -28,6 +28,9 @@ class FetchOutcome:
     ``max_age`` (Cache-Control) and ``retry_after`` are in seconds from ``fetched_at``.
     ``entry_times`` are the published times of the feed's entries; after a 304
     (``not_modified``) pass the ones stored from the last full fetch, so the pace is kept.
+    ``gap`` says the feed showed none of the entries we had: more arrived between two
+    fetches than it lists, so it is polled at ``min_interval`` until it overlaps again.
+    ``status`` is the HTTP status of a failed fetch, when there was one.
     """
 
     ok: bool
@@ -37,6 +40,8 @@ class FetchOutcome:
     retry_after: float | None = None
     entry_times: Sequence[datetime] = ()
     not_modified: bool = False
+    gap: bool = False
+    status: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class ScheduleSettings:
     retry_max: timedelta = timedelta(hours=24)
     retry_after_min: timedelta = timedelta(minutes=1)
     retry_after_max: timedelta = timedelta(hours=24)
+    unconditional_every: int = 10
+    unconditional_after: timedelta = timedelta(days=1)
 
     def __post_init__(self) -> None:
         zero = timedelta(0)
@@ -62,6 +69,8 @@ class ScheduleSettings:
             raise ValueError("need 0 < retry_after_min <= retry_after_max")
         if self.free_retries < 0:
             raise ValueError("free_retries must not be negative")
+        if self.unconditional_every < 1 or self.unconditional_after <= zero:
+            raise ValueError("need unconditional_every >= 1 and unconditional_after > 0")
 
 
 DEFAULT_SETTINGS = ScheduleSettings()
@@ -76,7 +85,8 @@ def next_fetch(
 
     After a success (a 304 included) the publishing pace sets the interval: half the median
     gap between the newest entries, within [``min_interval``, ``max_interval``], or
-    ``default_interval`` when the entries do not tell (fewer than two distinct dates). The
+    ``default_interval`` when the entries do not tell (fewer than two distinct dates);
+    ``min_interval`` when the fetch found a gap (``outcome.gap``). The
     feed's ``<ttl>`` and Cache-Control max-age are floors, since a publisher that asks not
     to be polled sooner should not be; but they too stop at ``max_interval``, so a
     careless "max-age=31536000" cannot silence a feed for a year.
@@ -94,10 +104,54 @@ def next_fetch(
     return outcome.fetched_at + delay
 
 
+def send_validators(
+    *,
+    trusted: bool,
+    not_modified_count: int,
+    last_full_fetch_at: datetime | None,
+    now: datetime,
+    settings: ScheduleSettings = DEFAULT_SETTINGS,
+) -> bool:
+    """Whether the next fetch of a feed is conditional (ETag, Last-Modified).
+
+    Some servers answer 304 to every conditional request while their content changes, and
+    a feed that trusted them would never see a new entry again. So, as Miniflux does, a
+    fetch is unconditional after ``unconditional_every`` 304s in a row or when the last
+    full body is older than ``unconditional_after``; and a feed whose validators were
+    caught lying (``trusted`` False: an unconditional fetch after 304s brought new
+    entries) is never fetched conditionally again.
+    """
+    if not trusted or not_modified_count >= settings.unconditional_every:
+        return False
+    return last_full_fetch_at is None or now - last_full_fetch_at < settings.unconditional_after
+
+
+def host_backoff(
+    outcome: FetchOutcome,
+    consecutive_failures: int,
+    settings: ScheduleSettings = DEFAULT_SETTINGS,
+) -> datetime | None:
+    """Until when the whole host of a failed fetch is left alone, or None.
+
+    A 429 or a Retry-After speaks for the server, not for one feed: every feed on that
+    host waits as long as this one (its :func:`next_fetch`), so a publisher with ten
+    feeds is asked again once rather than ten times.
+    """
+    if outcome.ok or (outcome.status != 429 and outcome.retry_after is None):
+        return None
+    return next_fetch(outcome, consecutive_failures, settings)
+
+
 def _success_delay(outcome: FetchOutcome, settings: ScheduleSettings) -> timedelta:
+    if outcome.gap:
+        return _floored(settings.min_interval, outcome, settings)
     gap = publishing_gap(outcome.entry_times, outcome.fetched_at)
     pace = settings.default_interval if gap is None else gap / 2
-    delay = _clamp(pace, settings.min_interval, settings.max_interval)
+    return _floored(_clamp(pace, settings.min_interval, settings.max_interval), outcome, settings)
+
+
+def _floored(delay: timedelta, outcome: FetchOutcome, settings: ScheduleSettings) -> timedelta:
+    """``delay``, or the feed's ``<ttl>`` or max-age when later (up to ``max_interval``)."""
     floors = [
         _clamped_seconds(seconds, timedelta(0), settings.max_interval)
         for seconds in (

@@ -1,4 +1,9 @@
-"""Articles and the stories that group syndicated copies of one piece of news."""
+"""Articles and the stories that group syndicated copies of one piece of news.
+
+Articles are keyed by the hash of their canonical URL (any length), and every text is cut
+to the limits of :mod:`tickerwire.store.limits` on the way in. An article whose page was an
+interstitial (a bot check, a consent or pay wall) carries a time to fetch it again.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from tickerwire.store.article_rows import (
     video_json,
 )
 from tickerwire.store.feeds import _new_id
+from tickerwire.store.limits import NOTE_MAX_CHARS, cut, fit_article, key_hash
 from tickerwire.store.schema import articles, stories
 from tickerwire.store.tags import replace_tags
 from tickerwire.store.upsert import upsert
@@ -64,13 +70,25 @@ class ArticleRecord:
     fingerprint: int | None
     fetched_at: datetime
     story_id: int | None = None
+    retry_at: datetime | None = None
+    """When to fetch the page again for its full text; None when there is no reason to."""
+
+
+@dataclass(frozen=True)
+class PendingFullText:
+    """An article whose page is to be fetched again, and how often that was tried."""
+
+    article: StoredArticle
+    retries: int
 
 
 class ArticleQueries:
     engine: Engine
 
     def article_id_for_url(self, canonical_url: str) -> int | None:
-        query = select(articles.c.id).where(articles.c.canonical_url == canonical_url)
+        query = select(articles.c.id).where(
+            articles.c.canonical_url_hash == key_hash(canonical_url)
+        )
         with self.engine.connect() as connection:
             found = connection.execute(query).scalar()
         return int(found) if found is not None else None
@@ -108,10 +126,12 @@ class ArticleQueries:
         (replacing any it had), all in one transaction: a crash or a failed write leaves
         either all of it or none. A new story is opened when ``record.story_id`` is None
         and the article has none yet. Returns the article's id."""
+        url_hash = key_hash(record.canonical_url)
+        record = fit_article(record)
         with self.engine.begin() as connection:
             existing = connection.execute(
                 select(articles.c.id, articles.c.story_id).where(
-                    articles.c.canonical_url == record.canonical_url
+                    articles.c.canonical_url_hash == url_hash
                 )
             ).first()
             story_id = record.story_id or (existing.story_id if existing else None)
@@ -129,6 +149,7 @@ class ArticleQueries:
                 )
             row = {
                 "canonical_url": record.canonical_url,
+                "canonical_url_hash": url_hash,
                 "url": record.url,
                 "story_id": story_id,
                 "title": record.title,
@@ -149,23 +170,52 @@ class ArticleQueries:
                 "fingerprint": to_signed(record.fingerprint),
                 "first_seen_at": now,
                 "fetched_at": record.fetched_at,
+                "retry_at": record.retry_at,
+                "retries": 0,
             }
+            kept = ("canonical_url", "canonical_url_hash", "first_seen_at", "story_id")
             upsert(
                 connection,
                 articles,
                 [row],
-                keys=["canonical_url"],
+                keys=["canonical_url_hash"],
                 update=lambda table, excluded: {
-                    name: excluded[name]
-                    for name in row
-                    if name not in ("canonical_url", "first_seen_at", "story_id")
+                    name: excluded[name] for name in row if name not in kept
                 },
             )
             article_id = connection.execute(
-                select(articles.c.id).where(articles.c.canonical_url == record.canonical_url)
+                select(articles.c.id).where(articles.c.canonical_url_hash == url_hash)
             ).scalar_one()
             replace_tags(connection, article_id, tags)
         return int(article_id)
+
+    def full_texts_due(self, now: datetime, limit: int = 20) -> list[PendingFullText]:
+        """Articles whose page is due to be fetched again, longest waiting first."""
+        query = (
+            select(articles)
+            .where(articles.c.retry_at.is_not(None), articles.c.retry_at <= now)
+            .order_by(articles.c.retry_at)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [
+                PendingFullText(stored_article(row), row.retries)
+                for row in connection.execute(query)
+            ]
+
+    def postpone_full_text(self, article_id: int, error: str, retry_at: datetime | None) -> None:
+        """The page was still no article: say why, and try again at ``retry_at`` (None:
+        no more tries; the feed's summary stays what readers see)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(
+                    extraction_error=cut(error, NOTE_MAX_CHARS),
+                    retry_at=retry_at,
+                    retries=articles.c.retries + 1,
+                )
+            )
 
     def article(self, article_id: int) -> StoredArticle | None:
         with self.engine.connect() as connection:

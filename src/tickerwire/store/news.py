@@ -10,16 +10,24 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from tickerwire.store.articles import ArticleQueries, ArticleRecord, to_signed, to_unsigned
-from tickerwire.store.feeds import EntryRecord, FeedExists, FeedQueries, FeedRow
+from tickerwire.store.articles import (
+    ArticleQueries,
+    ArticleRecord,
+    PendingFullText,
+    to_signed,
+    to_unsigned,
+)
+from tickerwire.store.feeds import Continuity, EntryRecord, FeedExists, FeedQueries, FeedRow
 from tickerwire.store.tags import TagQueries
 
 __all__ = [
     "ArticleRecord",
+    "Continuity",
     "EntryRecord",
     "FeedExists",
     "FeedRow",
     "NewsStore",
+    "PendingFullText",
     "to_signed",
     "to_unsigned",
 ]

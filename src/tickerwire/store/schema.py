@@ -78,7 +78,10 @@ feeds = Table(
     "feeds",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("url", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    # Keys a feed controls are indexed by hash (store/limits.py): text can be any length.
+    Column("url_hash", String(64), nullable=False, unique=True),
+    Column("host", String(255), nullable=False),
     Column("title", Text, nullable=False, default=""),
     Column("site_url", Text),
     Column("etag", Text),
@@ -90,6 +93,23 @@ feeds = Table(
     Column("last_error", Text),
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("lease_until", UTCDateTime),
+    # Continuity: the last time the feed showed none of the entries we had (items between
+    # two fetches were lost), how many items the last fetch could not store, and how far
+    # its 304s are trusted (news/schedule.py decides when to fetch unconditionally).
+    Column("last_gap_at", UTCDateTime),
+    Column("unstored_items", Integer, nullable=False, default=0),
+    Column("not_modified_count", Integer, nullable=False, default=0),
+    Column("last_full_fetch_at", UTCDateTime),
+    Column("validators_trusted", Boolean, nullable=False, default=True),
+    Index("ix_feeds_host", "host"),
+)
+
+host_backoffs = Table(
+    "host_backoffs",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("retry_at", UTCDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
 )
 
 stories = Table(
@@ -105,7 +125,8 @@ articles = Table(
     "articles",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("canonical_url", Text, nullable=False),
+    Column("canonical_url_hash", String(64), nullable=False, unique=True),
     Column("url", Text, nullable=False),
     Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
     Column("title", Text, nullable=False),
@@ -126,7 +147,12 @@ articles = Table(
     Column("fingerprint", BigInteger),
     Column("first_seen_at", UTCDateTime, nullable=False),
     Column("fetched_at", UTCDateTime, nullable=False),
+    # When to fetch the page again: it was an interstitial (a bot check, a consent or
+    # paywall) or refused with 401/403/429; None when there is nothing left to try.
+    Column("retry_at", UTCDateTime),
+    Column("retries", Integer, nullable=False, default=0),
     Index("ix_articles_published", "published"),
+    Index("ix_articles_retry_at", "retry_at"),
     Index("ix_articles_site_name_published", "site_name", "published"),
     Index("ix_articles_title_key", "title_key"),
 )
@@ -137,6 +163,8 @@ entries = Table(
     Column("id", Integer, primary_key=True),
     Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
     Column("identity", Text, nullable=False),
+    Column("identity_hash", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
     Column("guid", Text, nullable=False),
     Column("url", Text),
     Column("title", Text, nullable=False),
@@ -146,7 +174,7 @@ entries = Table(
     Column("authors", JSON, nullable=False),
     Column("article_id", Integer, ForeignKey("articles.id")),
     Column("first_seen_at", UTCDateTime, nullable=False),
-    UniqueConstraint("feed_id", "identity", name="uq_entries_feed_identity"),
+    UniqueConstraint("feed_id", "identity_hash", name="uq_entries_feed_identity_hash"),
     Index("ix_entries_article_id", "article_id"),
 )
 

@@ -1,7 +1,10 @@
 """Full-text search over articles: SQLite FTS5 and PostgreSQL tsvector behind one call.
 
 The search objects themselves (an FTS5 table kept by triggers; a generated, GIN-indexed
-tsvector column) are made by migration 0004; this module only queries them.
+tsvector column) are made by migration 0004; this module only queries them. Both index
+the first ``SEARCH_INDEXED_CHARS`` of an article's text and no more: the store cuts the
+text to that length (so the SQLite triggers never see more), and the PostgreSQL column
+takes ``left(text, 100000)``, since a tsvector cannot exceed 1 MB.
 
 User text never reaches either engine's query syntax. It is split once, here, into terms:
 bare words, "quoted phrases" (an unclosed quote runs to the end), and a word ending in
@@ -60,6 +63,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CTE, FromClause
 
+from tickerwire.store.limits import SEARCH_INDEXED_CHARS
 from tickerwire.store.schema import article_entities, article_instruments, articles
 from tickerwire.store.types import UTCDateTime
 
@@ -76,7 +80,6 @@ _FTS_WEIGHTS = (10.0, 2.0, 2.0, 1.0)  # title, byline, site_name, text: the tabl
 _FTS_TEXT_COLUMN = 3
 _PG_CONFIG: ColumnElement[Any] = literal_column("'search_english'::regconfig")
 _PG_DOCUMENT: ColumnElement[Any] = literal_column("articles.search_document")
-_PG_INDEXED_TEXT = 100_000
 _PG_HEADLINE = "MaxWords=30, MinWords=15, MaxFragments=1"
 
 
@@ -338,7 +341,7 @@ def _postgresql_plan(request: _Request) -> _Plan:
     age = func.greatest(0.0, extract("epoch", now - _when()) / 86400.0)
     marks = request.marks
     options = f'StartSel="{marks.start}", StopSel="{marks.stop}", {_PG_HEADLINE}'
-    body = func.left(articles.c.text, _PG_INDEXED_TEXT)
+    body = func.left(articles.c.text, SEARCH_INDEXED_CHARS)
     return _Plan(
         matching=select(articles.c.id).where(_PG_DOCUMENT.op("@@")(tsquery), *request.filters),
         score=func.ts_rank_cd(_PG_DOCUMENT, tsquery, 1) * _boost(age),

@@ -15,7 +15,7 @@ from fastapi_offline import FastAPIOffline
 from tickerwire import __version__, actions
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
-from tickerwire.web import api, pages, stream
+from tickerwire.web import api, media, pages, stream
 from tickerwire.web.cache import RenderCache
 from tickerwire.web.security import SecurityHeaders
 
@@ -65,9 +65,10 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         description="Markets and the news that moves them, self-hosted.",
         lifespan=lifespan,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, images_from_publishers=not settings.media.enabled)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(stream.router)
+    app.include_router(media.router)
     app.include_router(pages.router())
     return app

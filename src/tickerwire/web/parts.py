@@ -260,23 +260,31 @@ def time_text(moment: datetime | None, zone: str, now: datetime) -> str:
     return humanize.clock_time(moment, zone, now) if moment else ""
 
 
-def headline(row: ArticleListing, zone: str, now: datetime) -> Headline:
+def image_src(runtime: Runtime, url: str | None) -> str | None:
+    """Where a page loads an image from: the portal's own signed path for it (media/), or,
+    when an admin turned the image cache off, the checked source URL itself."""
+    checked = safe_url(url)
+    if checked is None or runtime.media is None:
+        return checked
+    return runtime.media.path(checked)
+
+
+def headline(runtime: Runtime, row: ArticleListing, now: datetime) -> Headline:
     return Headline(
         id=row.id,
         title=row.title,
         publisher=row.site_name,
         published=row.when,
-        time_text=time_text(row.when, zone, now),
-        thumbnail=safe_url(row.lead_image.url) if row.lead_image else None,
+        time_text=time_text(row.when, runtime.settings.timezone, now),
+        thumbnail=image_src(runtime, row.lead_image.url) if row.lead_image else None,
         path=f"/article/{row.id}",
         full_text=row.extracted,
     )
 
 
 def headlines(runtime: Runtime, limit: int = 20, offset: int = 0) -> list[Headline]:
-    zone = runtime.settings.timezone
     now = runtime.now()
-    return [headline(row, zone, now) for row in runtime.news.latest_articles(limit, offset)]
+    return [headline(runtime, row, now) for row in runtime.news.latest_articles(limit, offset)]
 
 
 class SymbolLink(BaseModel):

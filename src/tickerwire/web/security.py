@@ -19,19 +19,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DOCS_PAGES = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 _COMMON = (
-    "img-src 'self' https: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
+#: Pages load images from our own origin only: article images come through media/. With the
+#: image cache turned off (``media.enabled = false``) they load from the publishers.
+OWN_IMAGES = "img-src 'self'"
+PUBLISHERS_IMAGES = "img-src 'self' https:"
 _FRAMES = (
     "frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com"
 )
 
 
-def page_policy(nonce: str) -> str:
+def page_policy(nonce: str, images: str = OWN_IMAGES) -> str:
     """The policy of every page but the docs: our own files, and scripts with the nonce."""
     return (
         f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
-        f"{_FRAMES}; {_COMMON}"
+        f"{images}; {_FRAMES}; {_COMMON}"
     )
 
 
@@ -47,7 +51,7 @@ def docs_policy(html: bytes) -> str:
     scripts = " ".join(["'self'", *hashes])
     return (
         f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
-        f"worker-src 'self' blob:; frame-src 'none'; {_COMMON}"
+        f"worker-src 'self' blob:; frame-src 'none'; img-src 'self' data:; {_COMMON}"
     )
 
 
@@ -63,8 +67,9 @@ def _headers(policy: str) -> list[tuple[bytes, bytes]]:
 class SecurityHeaders:
     """Pure ASGI middleware (streams such as SSE pass through untouched)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, images_from_publishers: bool = False) -> None:
         self.app = app
+        self.images = PUBLISHERS_IMAGES if images_from_publishers else OWN_IMAGES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,11 +80,14 @@ class SecurityHeaders:
             return
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
-        headers = _headers(page_policy(nonce))
+        headers = _headers(page_policy(nonce, self.images))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *headers]
+                own = list(message.get("headers", []))
+                # A response with its own policy (served images: sandboxed) keeps it.
+                named = {name.lower() for name, _ in own}
+                message["headers"] = own + [(n, v) for n, v in headers if n not in named]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

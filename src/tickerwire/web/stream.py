@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sse_starlette.sse import EventSourceResponse
+from starlette.background import BackgroundTask
 
 from tickerwire.instruments import Instrument
 from tickerwire.live.bus import Event
@@ -32,6 +33,7 @@ from tickerwire.markets.quotes import BadMarketData, Quote
 from tickerwire.runtime import Runtime
 from tickerwire.web import parts
 from tickerwire.web.deps import get_runtime
+from tickerwire.web.limits import ConnectionCaps
 from tickerwire.web.parts import quote_figures
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,14 @@ def _same_origin(request: Request) -> bool:
     if origin is None:
         return True
     return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def stream_caps(request: Request, runtime: Runtime) -> ConnectionCaps:
+    """The app's one set of stream caps, made on first use from the runtime's settings."""
+    caps: ConnectionCaps | None = getattr(request.app.state, "stream_caps", None)
+    if caps is None:
+        caps = request.app.state.stream_caps = ConnectionCaps(runtime.settings.stream)
+    return caps
 
 
 def _quote_of(data: dict[str, Any], now: datetime) -> Quote:
@@ -160,7 +170,8 @@ async def quote_stream(
 ) -> EventSourceResponse:
     """The market status, the latest stored quote of each symbol, then one `quote` event
     per new quote (a slow client sees only the latest per symbol) and the market status
-    once a minute."""
+    once a minute. Past the per-address or the global cap on open streams (settings
+    ``stream.*``) the answer is 429 with ``Retry-After``."""
     if not _same_origin(request):
         raise HTTPException(403, "cross-origin stream subscriptions are not allowed")
     wanted = None
@@ -170,6 +181,12 @@ async def quote_stream(
         if unknown:
             raise HTTPException(404, f"unknown symbols: {', '.join(unknown)}")
     instruments = [i for i in runtime.registry if wanted is None or i.symbol in wanted]
+    caps = stream_caps(request, runtime)
+    client = request.client.host if request.client else ""
+    slot = caps.admit(client)
+    if slot is None:
+        retry = str(caps.settings.retry_after_seconds)
+        raise HTTPException(429, caps.refusal(client), headers={"Retry-After": retry})
     subscription = runtime.bus.subscribe(wanted)
 
     async def events() -> AsyncIterator[Message]:
@@ -190,5 +207,7 @@ async def quote_stream(
                     yield message
         finally:
             runtime.bus.unsubscribe(subscription)
+            slot.release()
 
-    return EventSourceResponse(events(), ping=15)
+    # The background task also frees the slot when the stream never started iterating.
+    return EventSourceResponse(events(), ping=15, background=BackgroundTask(slot.release))

@@ -72,6 +72,14 @@ def test_credit_element_inside_the_figure_wins_over_caption_text() -> None:
     assert (figure.caption, figure.credit) == ("The harbour at dawn", "Jo Smith")
 
 
+def test_a_chart_credit_loses_its_label_too() -> None:
+    [figure] = figures_of(
+        '<figure><img src="/c.png"><figcaption>Index level.'
+        ' <span class="credit">Chart: Example Wire</span></figcaption></figure>'
+    )
+    assert (figure.caption, figure.credit) == ("Index level.", "Example Wire")
+
+
 def test_credit_element_loses_its_credit_label() -> None:
     [figure] = figures_of(
         '<figure><img src="/a.jpg"><figcaption>Dealers.</figcaption>'

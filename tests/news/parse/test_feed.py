@@ -88,7 +88,9 @@ def test_atom10_entry_fields() -> None:
 
 
 def test_atom_plain_text_summary_is_escaped() -> None:
-    assert parse("atom10.xml").entries[0].summary_html == "Why 2 &lt; 3 matters for your mortgage"
+    assert parse("atom10.xml").entries[0].summary_html == (
+        "<p>Why 2 &lt; 3 matters for your mortgage</p>"
+    )
 
 
 def test_atom_content_resolves_against_xml_base_and_demotes_h1() -> None:

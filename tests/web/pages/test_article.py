@@ -37,7 +37,7 @@ def test_the_article_page_shows_headline_byline_caption_credit_and_body(
     assert lead.css_first(".caption").text() == FED_STORY.figure_caption
     assert lead.css_first(".credit").text() == FED_STORY.figure_credit
     assert "We are not in a hurry" in tree.css_first(".article-body").text()
-    assert tree.css_first(".inline-figure .credit").text() == "Chart: Example Wire"
+    assert tree.css_first(".inline-figure .credit").text() == "Example Wire"
 
 
 def test_the_article_page_has_the_ribbon_and_more_from_the_publisher(

@@ -14,12 +14,14 @@ from typing import Protocol, runtime_checkable
 
 from tickerwire.instruments import Instrument
 from tickerwire.markets.quotes import Bar, Interval, Quote
+from tickerwire.net.redact import redact
 
 
 class ProviderError(Exception):
     """A provider could not answer; the message says which and why, for people to read."""
 
     def __init__(self, provider: str, message: str, *, retry_after: float | None = None):
+        message = redact(message)  # base URLs may carry keys; see tickerwire.net.redact
         super().__init__(f"{provider}: {message}")
         self.provider = provider
         self.reason = message

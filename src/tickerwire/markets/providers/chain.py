@@ -6,6 +6,10 @@ or for as long as its Retry-After said) and skipped until then; a provider that 
 answer for a symbol, or only a stale one, hands that symbol to the next. When nobody has a
 fresh quote, the freshest stale one is still returned: the page labels it stale, which is
 better than a gap. Nothing a provider does makes the chain raise.
+
+A quote stamped after the moment it arrived is clamped to that moment: a clock that runs
+ahead would otherwise make its quote look newer than every real one until its time passes.
+When a provider's clock is off by more than :data:`CLOCK_TOLERANCE`, its health says so.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from tickerwire.markets.quotes import Bar, Interval, Quote
 from tickerwire.types import Clock, utc_now
 
 log = logging.getLogger(__name__)
+
+CLOCK_TOLERANCE = timedelta(minutes=1)
+"""How far ahead a provider's stamps may run before its health calls its clock wrong."""
 
 
 @dataclass(slots=True)
@@ -81,7 +88,10 @@ class FailoverChain:
                 quote = answer.get(instrument.symbol)
                 if quote is None:
                     continue
-                quote = replace(quote, fetched_at=received)
+                quote = replace(quote, as_of=min(quote.as_of, received), fetched_at=received)
+                ahead = answer[instrument.symbol].as_of - received
+                if ahead > CLOCK_TOLERANCE:
+                    self._clock_ahead(provider, instrument, ahead)
                 if not self._is_stale(instrument, quote):
                     fresh[instrument.symbol] = quote
                     del pending[instrument.symbol]
@@ -127,6 +137,16 @@ class FailoverChain:
         health.last_ok_at = self._clock()
         health.consecutive_failures = 0
         health.next_retry_at = None
+
+    def _clock_ahead(self, provider: Provider, instrument: Instrument, ahead: timedelta) -> None:
+        """Note a clock that runs ahead; not a failure: the quote is used, clamped."""
+        health = self._health[provider.name]
+        health.last_error_at = self._clock()
+        health.last_error = (
+            f"{provider.name}: stamped {instrument.symbol} {ahead.total_seconds():.0f} s "
+            "ahead of our clock; its quotes are dated when they arrive"
+        )
+        log.warning("%s", health.last_error)
 
     def _failed(self, provider: Provider, error: Exception) -> None:
         now = self._clock()

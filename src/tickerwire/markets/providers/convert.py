@@ -1,8 +1,10 @@
 """Turning providers' loose numbers and times into values a Quote or Bar will accept.
 
 Provider payloads carry nulls, NaN, strings such as ``N/D`` and the odd negative price.
-These helpers return ``None`` for anything that cannot be a real value, so each provider
-decides in one place whether a missing value drops a field, a bar or a whole symbol. Daily
+These helpers return ``None`` for anything that cannot be a real value (a negative price is
+real only for an instrument that :func:`~tickerwire.markets.quotes.may_go_negative`), so
+each provider decides in one place whether a missing value drops a field, a bar or a whole
+symbol. Daily
 bars from every provider start at midnight UTC of their trading date, the same key the
 store uses when it folds quotes into daily bars, so two providers' bars for one day
 upsert onto one row instead of two.
@@ -14,13 +16,23 @@ import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, tzinfo
 
-from tickerwire.markets.quotes import BadMarketData, Bar, Interval
+from tickerwire.instruments import Instrument
+from tickerwire.markets.quotes import MAX_MAGNITUDE, BadMarketData, Bar, Interval, may_go_negative
 
 
 def positive(value: object) -> float | None:
     """A finite price above zero, or None for null, NaN, text, zero and negatives."""
     number = _number(value)
     return number if number is not None and number > 0 else None
+
+
+def price_of(value: object, instrument: Instrument) -> float | None:
+    """A price ``instrument`` can really have: above zero, or any finite one within the
+    magnitude limit when its asset class allows negative prices (futures, rates)."""
+    if not may_go_negative(instrument):
+        return positive(value)
+    number = _number(value)
+    return number if number is not None and abs(number) <= MAX_MAGNITUDE else None
 
 
 def non_negative(value: object) -> float | None:
@@ -69,9 +81,11 @@ def make_bar(
     ohlc: tuple[object, object, object, object],
     volume: object,
     provider: str,
+    instrument: Instrument | None = None,
 ) -> Bar | None:
-    """A valid bar, or None when any price is missing or the four do not fit together."""
-    prices = [positive(v) for v in ohlc]
+    """A valid bar, or None when any price is missing or the four do not fit together.
+    With ``instrument``, prices below zero are kept where its asset class allows them."""
+    prices = [positive(v) if instrument is None else price_of(v, instrument) for v in ohlc]
     open_, high, low, close = prices
     if open_ is None or high is None or low is None or close is None:
         return None

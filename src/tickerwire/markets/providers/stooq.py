@@ -24,7 +24,7 @@ from tickerwire.markets.providers.convert import (
     day_start,
     make_bar,
     non_negative,
-    positive,
+    price_of,
 )
 from tickerwire.markets.providers.http import HttpProvider, SymbolNotFound
 from tickerwire.markets.quotes import BadMarketData, Bar, Interval, Quote
@@ -88,6 +88,7 @@ class StooqProvider(HttpProvider):
                 prices,
                 row.get("Volume"),
                 self.name,
+                instrument,
             )
             if bar is not None:
                 bars.append(bar)
@@ -104,7 +105,7 @@ class StooqProvider(HttpProvider):
             raise self.malformed(f"CSV: {error}") from error
 
     def _quote(self, instrument: Instrument, row: dict[str, str]) -> Quote | None:
-        price = positive(row.get("Close"))
+        price = price_of(row.get("Close"), instrument)
         as_of = warsaw_to_utc(row.get("Date"), row.get("Time"))
         if price is None or as_of is None:
             return None
@@ -114,9 +115,9 @@ class StooqProvider(HttpProvider):
                 price=price,
                 as_of=as_of,
                 provider=self.name,
-                open=positive(row.get("Open")),
-                day_high=positive(row.get("High")),
-                day_low=positive(row.get("Low")),
+                open=price_of(row.get("Open"), instrument),
+                day_high=price_of(row.get("High"), instrument),
+                day_low=price_of(row.get("Low"), instrument),
                 volume=non_negative(row.get("Volume")),
                 delayed=True,
             )

@@ -12,7 +12,7 @@ bars here" rather than as an outage.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import quote as url_quote
@@ -28,6 +28,7 @@ from tickerwire.markets.providers.convert import (
     make_bar,
     non_negative,
     positive,
+    price_of,
 )
 from tickerwire.markets.providers.http import HttpProvider, SymbolNotFound
 from tickerwire.markets.quotes import BadMarketData, Bar, Interval, Quote
@@ -113,7 +114,7 @@ class YahooProvider(HttpProvider):
         meta = result.get("meta")
         if not isinstance(meta, dict):
             return None
-        price = positive(meta.get("regularMarketPrice"))
+        price = price_of(meta.get("regularMarketPrice"), instrument)
         as_of = from_epoch(meta.get("regularMarketTime"))
         if price is None or as_of is None:
             return None
@@ -125,11 +126,12 @@ class YahooProvider(HttpProvider):
                 price=price,
                 as_of=as_of,
                 provider=self.name,
-                previous_close=positive(meta.get("previousClose"))
-                or positive(meta.get("chartPreviousClose")),
-                open=next((p for p in map(positive, opens) if p is not None), None),
-                day_high=positive(meta.get("regularMarketDayHigh")),
-                day_low=positive(meta.get("regularMarketDayLow")),
+                previous_close=_first_price(
+                    (meta.get("previousClose"), meta.get("chartPreviousClose")), instrument
+                ),
+                open=_first_price(opens, instrument),
+                day_high=price_of(meta.get("regularMarketDayHigh"), instrument),
+                day_low=price_of(meta.get("regularMarketDayLow"), instrument),
                 volume=non_negative(meta.get("regularMarketVolume")),
                 delayed=delay is not None,
             )
@@ -151,10 +153,17 @@ class YahooProvider(HttpProvider):
                 continue
             start = local_day_start(moment, zone) if interval is Interval.D1 else moment
             o, h, low, c, v = (_at(column, index) for column in columns)
-            bar = make_bar(instrument.symbol, interval, start, (o, h, low, c), v, self.name)
+            bar = make_bar(
+                instrument.symbol, interval, start, (o, h, low, c), v, self.name, instrument
+            )
             if bar is not None:
                 bars.append(bar)
         return ascending(bars)
+
+
+def _first_price(values: Iterable[Any], instrument: Instrument) -> float | None:
+    """The first of ``values`` that is a real price of ``instrument``."""
+    return next((p for p in (price_of(v, instrument) for v in values) if p is not None), None)
 
 
 def _series(result: dict[str, Any], key: str) -> list[Any]:

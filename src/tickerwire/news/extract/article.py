@@ -20,8 +20,8 @@ a consent wall, so the caller judges ``len(article.text)`` for its own purpose.
 
 from __future__ import annotations
 
-import codecs
 import gzip
+import logging
 import re
 import zlib
 from pathlib import Path
@@ -33,8 +33,8 @@ from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Document
-from trafilatura.utils import detect_encoding
 
+from tickerwire.news.encoding import decode_document
 from tickerwire.news.extract.figures import lead_image, read_figures, without_lead
 from tickerwire.news.extract.jsonld import read_linked_data
 from tickerwire.news.extract.metadata import PageMeta, read_metadata
@@ -50,6 +50,8 @@ __all__ = [
     "extract_file",
 ]
 
+log = logging.getLogger(__name__)
+
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 """Same cap as the fetcher's page limit (FetchSettings.page_max_bytes): nothing larger is an
 article we could have fetched, and it bounds the work one page can cost."""
@@ -60,38 +62,19 @@ seconds), while the largest of the 868 real pages in the shared corpus has under
 MAX_LINK_SHARE = 0.8
 """A body whose text is mostly the texts of the page's links is a menu, not an article."""
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
 
 class ExtractionError(Exception):
     """The input is not an article we can extract (empty, too large, not an article page)."""
 
 
-def decode_html(data: bytes) -> str:
-    """Bytes in any encoding to text: BOM, then valid UTF-8, then the declared ``<meta
-    charset>``, then detection. Latin-1 labels are read as windows-1252, as browsers do."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _CHARSET.search(data[:4096])
-    guesses = [declared.group(1).decode("ascii", "ignore").lower()] if declared else []
-    guesses += detect_encoding(data[:200_000])
-    for guess in guesses:
-        codec = "cp1252" if guess in {"iso-8859-1", "latin-1", "latin1", "us-ascii"} else guess
-        try:
-            return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("cp1252", errors="replace")
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """A page's bytes as text, by the one encoding decision of :mod:`tickerwire.news.encoding`
+    (BOM, then the HTTP charset in ``content_type``, then ``<meta charset>``, checked
+    against the bytes)."""
+    decoded = decode_document(data, content_type=content_type, kind="html")
+    if decoded.note:
+        log.info("page read as %s: %s", decoded.encoding, decoded.note)
+    return decoded.text
 
 
 def _body_tree(html: str, url: str | None) -> tuple[HtmlElement, str] | None:
@@ -132,11 +115,17 @@ def _mostly_links(tree: LexborHTMLParser, text: str) -> bool:
     return total > 0 and linked >= MAX_LINK_SHARE * total
 
 
-def extract_article(html: str | bytes, *, url: str | None = None) -> Article:
-    """Extract one article page; raises ``ExtractionError`` when it is not one."""
+def extract_article(
+    html: str | bytes, *, url: str | None = None, content_type: str | None = None
+) -> Article:
+    """Extract one article page; raises ``ExtractionError`` when it is not one.
+
+    ``content_type`` is the page's Content-Type header: its charset is one of the
+    declarations the encoding decision weighs.
+    """
     if len(html) > MAX_PAGE_BYTES:
         raise ExtractionError("page too large")
-    text_html = decode_html(html) if isinstance(html, bytes) else html
+    text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
     if not text_html.strip():
         raise ExtractionError("empty document")
     if text_html.count("<") > MAX_TAGS:

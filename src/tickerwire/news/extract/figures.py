@@ -47,7 +47,8 @@ _CREDIT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_WORD = re.compile(
-    r"^(?:\s*(?:image\s+)?(?:credits?|photo(?:graph)?s?|fotos?|bild|copyright|©)(?:\s+by)?\b\W*)+",
+    r"^(?:\s*(?:image\s+)?(?:credits?|photo(?:graph)?s?|fotos?|bild|copyright|©|chart|graphic|"
+    r"map|illustration|source|quelle)(?:\s+by)?\b\W*)+",
     re.IGNORECASE,
 )
 _LEADING_CREDIT = re.compile(r"^(?:(?:image\s+)?credits?\s*:?\s+)+", re.IGNORECASE)
@@ -191,10 +192,46 @@ def _caption_and_credit(block: LexborNode) -> tuple[str | None, str | None]:
     return split_credit(caption) if caption else (None, None)
 
 
+_TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "pre"})
+_FIGURE_BLOCKS = frozenset({"figure", "div"})
+FOLLOWS_CHARS = 80
+"""How much of the preceding text a figure remembers: enough to find that paragraph again
+in the extracted body, short enough to survive the extractor's trimming of its start."""
+
+
+def _inside_figure(node: LexborNode) -> bool:
+    parent, depth = node.parent, 0
+    while parent is not None and depth < 6:
+        if parent.tag == "figure" or "wp-caption" in (parent.attributes.get("class") or ""):
+            return True
+        parent, depth = parent.parent, depth + 1
+    return False
+
+
+def _preceding_texts(tree: LexborHTMLParser, blocks: list[LexborNode]) -> dict[int, str]:
+    """For each figure block, the end of the last paragraph before it in the page."""
+    wanted = {block.mem_id for block in blocks}
+    found: dict[int, str] = {}
+    last = ""
+    root = tree.body or tree.root
+    for node in root.traverse() if root is not None else ():
+        if node.tag in _FIGURE_BLOCKS and node.mem_id in wanted:
+            if last:
+                found[node.mem_id] = last
+        elif node.tag in _TEXT_BLOCKS and not _inside_figure(node):
+            text = " ".join((node.text(deep=True, separator=" ") or "").split())
+            if len(text) >= 20:
+                last = text[-FOLLOWS_CHARS:]
+    return found
+
+
 def read_figures(tree: LexborHTMLParser, base: str | None) -> list[Figure]:
-    """Every captioned image block of the article, in page order, one per image URL."""
+    """Every captioned image block of the article, in page order, one per image URL, each
+    with the text it followed."""
     figures: dict[str, Figure] = {}
-    for block in tree.css("figure, div.wp-caption"):
+    blocks = tree.css("figure, div.wp-caption")
+    follows = _preceding_texts(tree, blocks)
+    for block in blocks:
         if (block.parent is not None and block.parent.tag == "figure") or off_article(block):
             continue
         img = block.css_first("img")
@@ -209,7 +246,9 @@ def read_figures(tree: LexborHTMLParser, base: str | None) -> list[Figure]:
             continue
         caption, credit = _caption_and_credit(block)
         alt = (" ".join((img.attributes.get("alt") or "").split()) or None) if img else None
-        figures[url] = Figure(url=url, caption=caption, credit=credit, alt=alt)
+        figures[url] = Figure(
+            url=url, caption=caption, credit=credit, alt=alt, follows=follows.get(block.mem_id)
+        )
     return list(figures.values())
 
 

@@ -2,13 +2,22 @@
 
 The bytes were fetched by us; nothing here touches the network or the disk. Order of work:
 
-1. refuse XML that declares entities (billion laughs, quadratic blow-up, external entities)
+1. decide the document's encoding once (:mod:`tickerwire.news.encoding`: BOM, then the
+   HTTP charset, then the XML declaration, checked against the bytes), drop characters
+   and character references XML cannot carry (a NUL or ``&#xD800;`` in one title used to
+   make the whole feed unreadable), and hand feedparser UTF-8 that says so;
+2. refuse XML that declares entities (billion laughs, quadratic blow-up, external entities)
    *before* any XML parser sees it, looking at the document exactly as feedparser will
    decode it, so no character encoding can smuggle a declaration past the check;
-2. parse: feedparser for RSS/Atom (lenient with the broken feeds common in the wild), the
+3. parse: feedparser for RSS/Atom (lenient with the broken feeds common in the wild), the
    json module for JSON Feed (see jsonfeed.py);
-3. map to our model: every URL through :func:`safe_url`, every piece of HTML through
-   :func:`sanitize_html` with the entry's own base URL, titles to plain text, dates to UTC.
+4. map to our model: every URL through :func:`safe_url`, every piece of HTML through
+   :func:`sanitize_html` with the entry's own base URL, dates to UTC, and every text field
+   through :func:`~tickerwire.news.text.clean_text`. Every field is text or HTML, never
+   in between: an Atom ``type="text"`` construct is text, kept as written (``AT&T
+   <b>up</b>`` stays those characters), and becomes HTML only by being escaped into
+   paragraphs (:func:`~tickerwire.news.text.text_to_html`); titles are text, stored as
+   text and escaped once, at output.
 
 feedparser is handed a stream, never ``bytes`` or ``str``: given those it may treat the
 document as a file name or a URL and open it. Its own sanitizer is off, because ours runs
@@ -20,8 +29,8 @@ from __future__ import annotations
 
 import calendar
 import contextlib
-import html
 import io
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -31,6 +40,7 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
+from tickerwire.news.encoding import decode_document
 from tickerwire.news.model import Enclosure, Entry, Feed
 from tickerwire.news.parse.json_feed import looks_like_json, parse_json_feed
 from tickerwire.news.parse.rules import (
@@ -42,6 +52,7 @@ from tickerwire.news.parse.rules import (
     unique_ids,
 )
 from tickerwire.news.sanitize import html_to_text, sanitize_html
+from tickerwire.news.text import clean_text, one_line, text_to_html
 from tickerwire.news.urls import safe_url
 from tickerwire.types import Clock, utc_now
 
@@ -51,6 +62,32 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml")
+_MARKUP_TYPES = ("text/html", "application/xhtml+xml")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_UTF8_XML = {"content-type": "application/xml; charset=utf-8"}
+
+log = logging.getLogger(__name__)
+
+
+def _xml_character(match: re.Match[str]) -> str:
+    """A character reference XML allows, as it was; a surrogate as the raw code unit (for
+    :func:`clean_text` to pair up or drop); anything else (``&#0;``) removed."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if 0xD800 <= code <= 0xDFFF:
+        return chr(code)
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    return match.group(0) if allowed else ""
+
+
+def readable_xml(content: bytes, content_type: str | None) -> bytes:
+    """The document as UTF-8 that declares itself so, without what XML cannot carry."""
+    decoded = decode_document(content, content_type=content_type, kind="xml")
+    if decoded.note:
+        log.info("feed read as %s: %s", decoded.encoding, decoded.note)
+    text = clean_text(_CHARACTER_REFERENCE.sub(_xml_character, decoded.text))
+    text = _XML_DECLARATION.sub("", text, count=1).lstrip()
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + text).encode("utf-8")
 
 
 def _refuse_entity_declarations(content: bytes, headers: dict[str, str]) -> None:
@@ -93,23 +130,25 @@ def _detail_html(detail: Any, entry_base: str, document_url: str) -> str:
         return ""
     value = str(detail["value"])
     if detail.get("type") == "text/plain":
-        value = html.escape(value)
+        value = text_to_html(value)
     declared = safe_url(detail.get("base"), base_url=document_url)
     return sanitize_html(value, base_url=declared or entry_base)
 
 
 def _plain(detail: Any, value: Any) -> str:
-    """A title or description as plain text, whatever markup the publisher used."""
-    text = str(value or "").strip()
-    if detail and detail.get("type") in ("text/html", "application/xhtml+xml"):
-        return html_to_text(text)
-    return " ".join(text.split())
+    """A title or description as plain text: markup, where the field is HTML (Atom's
+    declared type; feedparser's judgement for RSS), is reduced to its text; a text field
+    is kept as written."""
+    text = str(value or "")
+    if detail and detail.get("type") in _MARKUP_TYPES:
+        return one_line(html_to_text(clean_text(text)))
+    return one_line(text)
 
 
 def _authors(entry: Any) -> list[str]:
-    names = [str(a.get("name") or "").strip() for a in entry.get("authors") or [] if a]
+    names = [one_line(str(a.get("name") or "")) for a in entry.get("authors") or [] if a]
     if not any(names) and entry.get("author"):
-        names = [str(entry["author"]).strip()]
+        names = [one_line(str(entry["author"]))]
     return list(dict.fromkeys(name for name in names if name))
 
 
@@ -163,8 +202,8 @@ def _entry(raw: Any, feed_base: str, now: datetime) -> Entry:
         contents[0] if contents else None
     )
     enclosures = _enclosures(raw, base)
-    raw_id = str(raw.get("id") or "").strip()
-    tags = [str(t.get("label") or t.get("term") or "").strip() for t in raw.get("tags") or []]
+    raw_id = one_line(str(raw.get("id") or ""))
+    tags = [one_line(str(t.get("label") or t.get("term") or "")) for t in raw.get("tags") or []]
     return Entry(
         id=raw_id or url or fallback_id(title, published),
         url=url,
@@ -222,10 +261,12 @@ def _parse_xml_feed(
     if content_type:
         headers["content-type"] = content_type
     _refuse_entity_declarations(content, headers)
+    readable = readable_xml(content, content_type)
+    _refuse_entity_declarations(readable, _UTF8_XML)
     try:
         parsed = feedparser.parse(
-            io.BytesIO(content),
-            response_headers=headers,
+            io.BytesIO(readable),
+            response_headers=_UTF8_XML,
             sanitize_html=False,
             resolve_relative_uris=False,
         )
@@ -245,7 +286,7 @@ def _parse_xml_feed(
         title=_plain(channel.get("title_detail"), channel.get("title")),
         link=link,
         description=_plain(channel.get("subtitle_detail"), channel.get("subtitle")),
-        language=str(channel.get("language") or "").strip() or None,
+        language=one_line(str(channel.get("language") or "")) or None,
         ttl_minutes=_ttl(channel.get("ttl")),
         entries=unique_ids(list(_entries(chosen, url, now))),
         format=version or "unknown",

@@ -2,17 +2,21 @@
 
 feedparser does not read JSON Feed, so this maps the format by hand, applying the same
 rules as for RSS/Atom: URLs through :func:`safe_url`, HTML through :func:`sanitize_html`,
-dates to UTC. Fields of the wrong JSON type are treated as absent, never trusted.
+dates to UTC, every string through :func:`~tickerwire.news.text.clean_text` (JSON can
+carry NUL and lone surrogates, ``"\\ud800"``). The format names which fields are HTML
+(``content_html``); ``title``, ``summary`` and ``content_text`` are plain text, kept as
+written and escaped, never parsed as markup. Fields of the wrong JSON type are treated as
+absent, never trusted.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from tickerwire.news.encoding import decode_document
 from tickerwire.news.model import Enclosure, Entry, Feed
 from tickerwire.news.parse.rules import (
     FeedError,
@@ -22,7 +26,8 @@ from tickerwire.news.parse.rules import (
     not_in_future,
     unique_ids,
 )
-from tickerwire.news.sanitize import html_to_text, sanitize_html
+from tickerwire.news.sanitize import sanitize_html
+from tickerwire.news.text import clean_text, one_line, text_to_html
 from tickerwire.news.urls import safe_url
 
 
@@ -33,7 +38,7 @@ def looks_like_json(content: bytes, content_type: str | None) -> bool:
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return clean_text(value).strip() if isinstance(value, str) else ""
 
 
 def _date(value: Any) -> datetime | None:
@@ -76,19 +81,17 @@ def _entry(item: dict[str, Any], base: str, now: datetime) -> Entry:
         _text(item.get("external_url")), base_url=base
     )
     item_base = url or base
-    title = _text(item.get("title"))
-    content_html = _text(item.get("content_html"))
-    if not content_html and _text(item.get("content_text")):
-        content_html = "<p>" + html.escape(_text(item.get("content_text"))) + "</p>"
+    title = one_line(_text(item.get("title")))
+    content_html = _text(item.get("content_html")) or text_to_html(_text(item.get("content_text")))
     published = not_in_future(_date(item.get("date_published")), now)
     raw_id = item.get("id")
-    entry_id = (str(raw_id).strip() if isinstance(raw_id, str | int) else "") or url
+    entry_id = (one_line(str(raw_id)) if isinstance(raw_id, str | int) else "") or url
     tags = item.get("tags")
     return Entry(
         id=entry_id or fallback_id(title, published),
         url=url,
-        title=html_to_text(title) if "<" in title else title,
-        summary_html=sanitize_html(html.escape(_text(item.get("summary"))), base_url=item_base),
+        title=title,
+        summary_html=sanitize_html(text_to_html(_text(item.get("summary"))), base_url=item_base),
         content_html=sanitize_html(content_html, base_url=item_base),
         published=published,
         updated=not_in_future(_date(item.get("date_modified")), now),
@@ -96,7 +99,7 @@ def _entry(item: dict[str, Any], base: str, now: datetime) -> Entry:
         image_url=safe_url(_text(item.get("image")), base_url=item_base)
         or safe_url(_text(item.get("banner_image")), base_url=item_base),
         enclosures=_enclosures(item, item_base),
-        categories=[t.strip() for t in tags if isinstance(t, str) and t.strip()]
+        categories=[one_line(t) for t in tags if isinstance(t, str) and one_line(t)]
         if isinstance(tags, list)
         else [],
     )
@@ -109,9 +112,7 @@ def _format(version: str) -> str:
 def parse_json_feed(content: bytes, *, url: str, max_entries: int, now: datetime) -> Feed:
     """Read a JSON Feed document; raise :class:`FeedError` when it is not one."""
     try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise FeedError(f"not a feed: JSON that is not UTF-8 ({error.reason})") from None
+        document = json.loads(decode_document(content, content_type=None, kind="json").text)
     except json.JSONDecodeError as error:
         raise FeedError(f"malformed JSON at line {error.lineno}: {error.msg}") from None
     except (ValueError, RecursionError) as error:
@@ -134,7 +135,7 @@ def parse_json_feed(content: bytes, *, url: str, max_entries: int, now: datetime
         ]
     )
     return Feed(
-        title=_text(document.get("title")),
+        title=one_line(_text(document.get("title"))),
         link=link,
         description=_text(document.get("description")),
         language=_text(document.get("language")) or None,

@@ -1,5 +1,8 @@
 """The article page: headline, publisher, byline, hero image, body with its figures,
 "Now watch", "More from", and the instruments and topics it names.
+
+The body is shown exactly as stored: its figures were placed and the whole sanitized on
+the way in (news/compose.py), so nothing here parses or rewrites markup.
 """
 
 from __future__ import annotations
@@ -7,15 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import lxml.html
-from lxml import etree
 from pydantic import BaseModel, Field
 
 from tickerwire.news.demo import is_demo_url
 from tickerwire.news.model import ArticleTags, Figure, Video
+from tickerwire.news.trackers import is_tracker_image, without_tracking
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
-from tickerwire.web.parts import Headline, headline, quote_figures, time_text
+from tickerwire.web.parts import Headline, headline, image_src, quote_figures, time_text
 from tickerwire.web.twins import Page, PageNotFound, PageRequest
 
 MORE_FROM = 5
@@ -31,6 +33,9 @@ EMBED_HOSTS = {
 
 class FigureView(BaseModel):
     url: str
+    """Where the page loads the image: the portal's own signed path (media/)."""
+    source_url: str
+    """Where the publisher has it."""
     caption: str | None
     credit: str | None
     alt: str | None
@@ -49,13 +54,6 @@ class SourceView(BaseModel):
     publisher: str | None
     path: str
     url: str | None
-
-
-class BodyPart(BaseModel):
-    """A run of body HTML, or a figure placed between runs."""
-
-    html: str | None = None
-    figure: FigureView | None = None
 
 
 class TagChip(BaseModel):
@@ -82,8 +80,8 @@ class ArticlePage(BaseModel):
     lang: str | None
     original_url: str | None
     lead_image: FigureView | None
-    body: list[BodyPart] = Field(exclude=True)  # presentation: body_html, split for layout
     body_html: str
+    """Sanitized on the way in with the figures in place (news/compose.py); shown as is."""
     text: str = Field(exclude=True)  # the body again, as text: the twin carries it once
     figures: list[FigureView]
     video: VideoView | None
@@ -96,14 +94,23 @@ class ArticlePage(BaseModel):
     entities: list[TagChip]
 
 
-def _figure(figure: Figure | None) -> FigureView | None:
+def _figure(runtime: Runtime, figure: Figure | None) -> FigureView | None:
+    """A figure outside the body (the hero image, the twin's list): its URL checked again
+    on output, as every URL field is, trackers and tracking parameters included."""
     url = safe_url(figure.url) if figure else None
-    if figure is None or url is None:
+    if figure is None or url is None or is_tracker_image(url):
         return None
-    return FigureView(url=url, caption=figure.caption, credit=figure.credit, alt=figure.alt)
+    url = without_tracking(url)
+    return FigureView(
+        url=image_src(runtime, url) or url,
+        source_url=url,
+        caption=figure.caption,
+        credit=figure.credit,
+        alt=figure.alt,
+    )
 
 
-def _video(video: Video | None) -> VideoView | None:
+def _video(runtime: Runtime, video: Video | None) -> VideoView | None:
     url = safe_url(video.url) if video else None
     if video is None or url is None:
         return None
@@ -115,37 +122,9 @@ def _video(video: Video | None) -> VideoView | None:
         url=url,
         embed_url=url if embeddable else None,
         title=video.title,
-        thumbnail=safe_url(video.thumbnail),
+        thumbnail=image_src(runtime, video.thumbnail),
         provider=video.provider,
     )
-
-
-def interleave(body_html: str, figures: list[FigureView]) -> list[BodyPart]:
-    """Spread the inline figures evenly between the body's top-level blocks.
-
-    The extractor keeps text and figures apart (its body is text only), so their exact
-    places are lost; even spacing reads like the original far better than a gallery at
-    the end.
-    """
-    if not body_html.strip():
-        return [BodyPart(figure=f) for f in figures]
-    blocks = [
-        etree.tostring(node, encoding="unicode", method="html")
-        if not isinstance(node, str)
-        else node
-        for node in lxml.html.fragments_fromstring(body_html)
-    ]
-    if not figures:
-        return [BodyPart(html="".join(blocks))]
-    parts: list[BodyPart] = []
-    slots = {round((i + 1) * len(blocks) / (len(figures) + 1)): f for i, f in enumerate(figures)}
-    start = 0
-    for index in sorted(slots):
-        parts.append(BodyPart(html="".join(blocks[start:index])))
-        parts.append(BodyPart(figure=slots[index]))
-        start = index
-    parts.append(BodyPart(html="".join(blocks[start:])))
-    return [p for p in parts if p.figure is not None or (p.html or "").strip()]
 
 
 def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
@@ -154,11 +133,11 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         return None
     zone = runtime.settings.timezone
     now = runtime.now()
-    figures = [f for f in map(_figure, row.figures) if f is not None]
+    figures = [f for f in (_figure(runtime, raw) for raw in row.figures) if f is not None]
     more = []
     if row.site_name:
         more = [
-            headline(r, zone, now)
+            headline(runtime, r, now)
             for r in runtime.news.latest_articles(
                 MORE_FROM, site_name=row.site_name, exclude=article_id, one_per_story=False
             )
@@ -190,12 +169,11 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         time_text=time_text(row.published, zone, now),
         lang=row.lang,
         original_url=None if sample else safe_url(row.url),
-        lead_image=_figure(row.lead_image),
-        body=interleave(row.body_html, figures),
+        lead_image=_figure(runtime, row.lead_image),
         body_html=row.body_html,
         text=row.text,
         figures=figures,
-        video=_video(row.video),
+        video=_video(runtime, row.video),
         full_text=row.extracted,
         sample=sample,
         extraction_note=note,

@@ -1,4 +1,5 @@
-"""The feeds page: every subscription with its state, last and next fetch, and last error."""
+"""The feeds page: every subscription with its state, last and next fetch, last error, and
+what its continuity says (a gap, items not stored)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from tickerwire import humanize
+from tickerwire.net.redact import redact_url
+from tickerwire.news.continuity import feed_notes
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
 from tickerwire.web.twins import NoParams, Page, PageRequest
@@ -25,6 +28,9 @@ class FeedView(BaseModel):
     next_fetch_text: str
     last_error: str | None
     consecutive_failures: int
+    last_gap_at: datetime | None
+    notes: list[str]
+    """Continuity: a gap seen, items not stored, 304s no longer believed (as sentences)."""
 
 
 def feeds(runtime: Runtime) -> list[FeedView]:
@@ -32,8 +38,8 @@ def feeds(runtime: Runtime) -> list[FeedView]:
     return [
         FeedView(
             id=f.id,
-            title=f.title or f.url,
-            url=f.url,
+            title=f.title or redact_url(f.url),
+            url=redact_url(f.url),  # a subscription's credentials are not for the page
             site_url=safe_url(f.site_url),
             state=f.state,
             entries=runtime.news.entry_count(f.id),
@@ -43,6 +49,8 @@ def feeds(runtime: Runtime) -> list[FeedView]:
             next_fetch_text=humanize.until(f.next_fetch_at, now),
             last_error=f.last_error,
             consecutive_failures=f.consecutive_failures,
+            last_gap_at=f.last_gap_at,
+            notes=feed_notes(f),
         )
         for f in runtime.news.feeds()
     ]

@@ -149,7 +149,6 @@ def quote_page(runtime: Runtime, instrument: Instrument, range_: ChartRange) -> 
         Stat(label="As of", value=cell.as_of_text),
         Stat(label="Source", value=(quote.provider if quote else "no data")),
     ]
-    zone = runtime.settings.timezone
     return QuotePage(
         symbol=instrument.symbol,
         name=instrument.name,
@@ -159,7 +158,9 @@ def quote_page(runtime: Runtime, instrument: Instrument, range_: ChartRange) -> 
         quote=cell,
         stats=stats,
         chart=chart_view(runtime, instrument, range_, quote.previous_close if quote else None),
-        news=[headline(r, zone, now) for r in runtime.news.articles_for_symbol(instrument.symbol)],
+        news=[
+            headline(runtime, r, now) for r in runtime.news.articles_for_symbol(instrument.symbol)
+        ],
         news_feed=f"/quote/{instrument.symbol}/news.xml",
     )
 

@@ -21,13 +21,12 @@ def topic_page(runtime: Runtime, slug: str) -> TopicPage | None:
     found = runtime.news.entity(slug)
     if found is None:
         return None
-    zone = runtime.settings.timezone
     now = runtime.now()
     return TopicPage(
         slug=slug,
         name=found.name,
         kind=found.kind,
-        news=[headline(r, zone, now) for r in runtime.news.articles_for_entity(slug)],
+        news=[headline(runtime, r, now) for r in runtime.news.articles_for_entity(slug)],
         news_feed=f"/topic/{slug}/news.xml",
     )
 
