@@ -16,10 +16,8 @@ from tickerwire.news.dedupe import Candidate
 from tickerwire.news.model import (
     ArticleListing,
     ArticleTags,
-    Figure,
     StoredArticle,
     StorySibling,
-    Video,
 )
 from tickerwire.store.article_rows import (
     LISTING_COLUMNS,
@@ -28,11 +26,11 @@ from tickerwire.store.article_rows import (
     stored_article,
     video_json,
 )
-from tickerwire.store.feeds import _new_id
 from tickerwire.store.limits import NOTE_MAX_CHARS, cut, fit_article, key_hash
+from tickerwire.store.records import ArticleRecord
 from tickerwire.store.schema import articles, stories
 from tickerwire.store.tags import replace_tags
-from tickerwire.store.upsert import upsert
+from tickerwire.store.upsert import new_id, upsert
 
 _SIGN = 1 << 63
 
@@ -44,34 +42,6 @@ def to_signed(value: int | None) -> int | None:
 
 def to_unsigned(value: int | None) -> int | None:
     return None if value is None else value + _SIGN
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """An article as the pipeline hands it to the store; HTML already sanitized."""
-
-    canonical_url: str
-    url: str
-    title: str
-    title_key: str
-    byline: str | None
-    site_name: str | None
-    lang: str | None
-    published: datetime | None
-    updated: datetime | None
-    lead_image: Figure | None
-    figures: list[Figure]
-    video: Video | None
-    body_html: str
-    text: str
-    summary_html: str
-    extracted: bool
-    extraction_error: str | None
-    fingerprint: int | None
-    fetched_at: datetime
-    story_id: int | None = None
-    retry_at: datetime | None = None
-    """When to fetch the page again for its full text; None when there is no reason to."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +106,7 @@ class ArticleQueries:
             ).first()
             story_id = record.story_id or (existing.story_id if existing else None)
             if story_id is None:
-                story_id = _new_id(
+                story_id = new_id(
                     connection.execute(
                         stories.insert().values(
                             title=record.title, first_seen_at=now, updated_at=now

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, CursorResult, Engine, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tickerwire.store.limits import (
@@ -30,8 +30,9 @@ from tickerwire.store.limits import (
     fit_entry,
     key_hash,
 )
+from tickerwire.store.records import EntryRecord
 from tickerwire.store.schema import entries, feeds, host_backoffs, settings_state
-from tickerwire.store.upsert import upsert
+from tickerwire.store.upsert import new_id, upsert
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +85,6 @@ class FeedRow:
 
 
 @dataclass(frozen=True)
-class EntryRecord:
-    identity: str
-    guid: str
-    url: str | None
-    title: str
-    summary_html: str
-    published: datetime | None
-    image_url: str | None
-    authors: list[str]
-    article_id: int | None
-
-
-@dataclass(frozen=True)
 class Continuity:
     """What a successful fetch learnt about the feed's continuity, saved with its entries.
 
@@ -125,13 +113,6 @@ _FEED_COLUMNS = [c.name for c in feeds.columns if c.name not in ("lease_until", 
 
 def _feed(row: Any) -> FeedRow:
     return FeedRow(**{name: getattr(row, name) for name in _FEED_COLUMNS})
-
-
-def _new_id(result: CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    if key is None:
-        raise RuntimeError("the database returned no id for a new row")
-    return int(key[0])
 
 
 class FeedExists(ValueError):
@@ -387,7 +368,7 @@ def _insert_feed(connection: Connection, url: str, title: str, now: datetime) ->
         "next_fetch_at": now,
         "consecutive_failures": 0,
     }
-    return _new_id(connection.execute(feeds.insert().values(**row)))
+    return new_id(connection.execute(feeds.insert().values(**row)))
 
 
 def _save_entry(connection: Connection, feed_id: int, record: EntryRecord, now: datetime) -> bool:

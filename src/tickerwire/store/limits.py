@@ -18,14 +18,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from hashlib import sha256
-from typing import TYPE_CHECKING
 
 from tickerwire.news.sanitize import sanitize_html
 from tickerwire.news.text import clean_text
-
-if TYPE_CHECKING:
-    from tickerwire.store.articles import ArticleRecord
-    from tickerwire.store.feeds import EntryRecord
+from tickerwire.store.records import ArticleRecord, EntryRecord
 
 #: Headlines (articles, stories, entries) and feed titles.
 TITLE_MAX_CHARS = 1_000

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from tickerwire.store.articles import (
-    ArticleQueries,
-    ArticleRecord,
-    PendingFullText,
-    to_signed,
-    to_unsigned,
-)
-from tickerwire.store.feeds import Continuity, EntryRecord, FeedExists, FeedQueries, FeedRow
+from tickerwire.store.articles import ArticleQueries, PendingFullText, to_signed, to_unsigned
+from tickerwire.store.feeds import Continuity, FeedExists, FeedQueries, FeedRow
+from tickerwire.store.records import ArticleRecord, EntryRecord
 from tickerwire.store.tags import TagQueries
 
 __all__ = [

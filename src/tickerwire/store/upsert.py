@@ -1,11 +1,11 @@
-"""INSERT ... ON CONFLICT for both backends: the one way Tickerwire writes rows."""
+"""INSERT ... ON CONFLICT for both backends, and the id of a new row: how Tickerwire writes rows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, CursorResult, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -41,3 +41,11 @@ def upsert(
         values = update(table, excluded)
     statement = statement.on_conflict_do_update(index_elements=list(keys), set_=dict(values))
     connection.execute(statement, list(rows))
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The id the database gave a row just inserted."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the database returned no id for a new row")
+    return int(key[0])
