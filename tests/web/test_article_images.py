@@ -13,6 +13,7 @@ from support.browser import CHROMIUM_ARGS, chromium_or_skip, screenshot_path, se
 from support.http_server import LocalServer, Reply
 from support.images import picture
 from support.newsroom import FED_STORY, Newsroom
+from support.portal import newsroom_settings
 from support.runtimes import opened_runtime, subscribe
 from tickerwire.config import Settings
 from tickerwire.web.app import create_app
@@ -23,13 +24,7 @@ CHART = picture("PNG", (480, 270))
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        demo=True,
-        poller_enabled=False,
-        default_feeds=[],
-        fetch={"allow_hosts": ["127.0.0.1"], "deadline": 3},
-    )
+    return newsroom_settings(database_url)
 
 
 @pytest.fixture

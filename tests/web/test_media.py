@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from support.http_server import LocalServer, Reply
 from support.images import picture
-from tickerwire.config import Settings
+from support.portal import newsroom_settings
 from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
 
@@ -19,13 +19,7 @@ PNG = picture("PNG", (64, 48))
 
 @pytest.fixture
 def portal(database_url: str) -> Iterator[tuple[TestClient, Runtime, LocalServer]]:
-    settings = Settings(
-        database_url=database_url,
-        demo=True,
-        poller_enabled=False,
-        default_feeds=[],
-        fetch={"allow_hosts": ["127.0.0.1"], "deadline": 3},
-    )
+    settings = newsroom_settings(database_url)
     with LocalServer() as server:
         server.route("/a.png", Reply(body=PNG, headers={"Content-Type": "image/png"}))
         server.route("/script.svg", Reply(body=b"<svg><script>alert(1)</script></svg>"))

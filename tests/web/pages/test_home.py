@@ -12,8 +12,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from support.http_server import LocalServer
 from support.moments import FRIDAY_MORNING
 from support.newsroom import Newsroom, Story
+from support.portal import newsroom_settings
 from support.runtimes import opened_runtime, subscribe
-from tickerwire.config import Settings
 from tickerwire.web.app import create_app
 
 STORIES = [
@@ -29,13 +29,7 @@ STORIES = [
 
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=database_url,
-        demo=True,
-        poller_enabled=False,
-        default_feeds=[],
-        fetch={"allow_hosts": ["127.0.0.1"], "deadline": 3},
-    )
+    settings = newsroom_settings(database_url)
     with LocalServer() as server:
         Newsroom(server).publish(*STORIES)
         with (
