@@ -22,6 +22,7 @@ from support.http_server import LocalServer, Reply
 from support.newsroom import FED_STORY, OIL_STORY, Newsroom, Story
 from tickerwire.config import Settings
 from tickerwire.news import budget
+from tickerwire.news.continuity import feed_notes
 from tickerwire.news.workers import DocumentWorkers, ParsedFeed
 from tickerwire.runtime import Runtime
 from tickerwire.store.news import FeedRow
@@ -262,5 +263,8 @@ async def test_an_item_whose_html_is_too_complex_is_cut_and_the_cut_is_reported(
         f"an HTML fragment with {2 * depth:,} tags was left out as too complex "
         f"(the limit is {depth:,})",
     )
+    (stored,) = runtime.news.feeds()
+    assert stored.last_cuts == result.cuts[0]
+    assert f"The last fetch left part of the feed out: {result.cuts[0]}." in feed_notes(stored)
     titles = {a.title: a.id for a in runtime.news.latest_articles()}
     assert "<blockquote" not in runtime.news.article(titles["Nested"]).summary_html  # type: ignore[union-attr]

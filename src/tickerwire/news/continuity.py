@@ -76,8 +76,8 @@ def _says(entry: Entry) -> str:
 
 def feed_notes(feed: FeedRow) -> list[str]:
     """What a reader of the feeds list should know about a feed's continuity, as
-    sentences: a gap (when it was seen), items the last fetch could not store, and 304s
-    that are no longer believed."""
+    sentences: a gap (when it was seen), items the last fetch could not store, 304s that
+    are no longer believed, and what the last fetch cut as over its budgets."""
     notes = []
     if feed.last_gap_at is not None:
         when = feed.last_gap_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -94,4 +94,6 @@ def feed_notes(feed: FeedRow) -> list[str]:
         )
     if not feed.validators_trusted:
         notes.append('Its "not modified" answers hid new entries, so it is always fetched in full.')
+    if feed.last_cuts:
+        notes.append(f"The last fetch left part of the feed out: {feed.last_cuts}.")
     return notes

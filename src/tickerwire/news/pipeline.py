@@ -175,7 +175,7 @@ class NewsPipeline:
         next_at = next_fetch(outcome, 0)
         continuity = Continuity(
             gap=reading.gap, unstored=len(ingested) - len(records),
-            validators_trusted=reading.validators_trusted,
+            validators_trusted=reading.validators_trusted, cuts=cuts,
         )  # fmt: skip
         new = await asyncio.to_thread(
             self.store.record_success, feed.id, records, now=now, next_fetch_at=next_at,

@@ -76,6 +76,8 @@ class FeedRow:
     not_modified_count: int
     last_full_fetch_at: datetime | None
     validators_trusted: bool
+    last_cuts: str | None
+    """What the last full fetch left out of the feed and why (over its budgets)."""
 
     @property
     def state(self) -> str:
@@ -98,6 +100,8 @@ class Continuity:
     gap: bool = False
     unstored: int = 0
     validators_trusted: bool = True
+    cuts: tuple[str, ...] = ()
+    """What the fetch left out of the feed, in sentences (news/budget.py)."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +295,7 @@ class FeedQueries:
         }
         if continuity.full_fetch:
             values |= {"not_modified_count": 0, "last_full_fetch_at": now}
+            values["last_cuts"] = cut("; ".join(continuity.cuts), NOTE_MAX_CHARS) or None
         else:
             values["not_modified_count"] = feeds.c.not_modified_count + 1
         if continuity.gap:

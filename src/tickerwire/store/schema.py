@@ -101,6 +101,7 @@ feeds = Table(
     Column("not_modified_count", Integer, nullable=False, default=0),
     Column("last_full_fetch_at", UTCDateTime),
     Column("validators_trusted", Boolean, nullable=False, default=True),
+    Column("last_cuts", Text),  # what the last full fetch left out of the feed, and why
     Index("ix_feeds_host", "host"),
 )
 

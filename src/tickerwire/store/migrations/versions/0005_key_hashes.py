@@ -83,6 +83,7 @@ def upgrade() -> None:
     op.add_column("feeds", sa.Column("url_hash", sa.String(64)))
     op.add_column("feeds", sa.Column("host", sa.String(255)))
     op.add_column("feeds", sa.Column("last_gap_at", UTCDateTime()))
+    op.add_column("feeds", sa.Column("last_cuts", sa.Text()))
     op.add_column(
         "feeds", sa.Column("unstored_items", sa.Integer(), nullable=False, server_default="0")
     )
@@ -174,6 +175,7 @@ def downgrade() -> None:
             "last_full_fetch_at",
             "not_modified_count",
             "unstored_items",
+            "last_cuts",
             "last_gap_at",
             "host",
             "url_hash",
