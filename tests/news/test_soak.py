@@ -19,7 +19,9 @@ import sys
 from pathlib import Path
 
 PASSES = 20
-SAMPLE = 30
+SAMPLE = int(os.environ.get("TICKERWIRE_TEST_SOAK_PAGES", "30"))
+"""Pages per pass: 30 in CI (about a minute); TICKERWIRE_TEST_SOAK_PAGES=300 soaks in the
+whole 300-page sample the crashes were seen on."""
 TESTS = Path(__file__).resolve().parents[1]
 
 
@@ -41,25 +43,25 @@ def test_twenty_passes_over_corpus_pages_never_crash(shared_corpus: Path, tmp_pa
         "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
     }
     done = subprocess.run(
-        [sys.executable, __file__, str(shared_corpus), str(tmp_path)],
+        [sys.executable, __file__, str(shared_corpus), str(tmp_path), str(SAMPLE)],
         env=environment,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=600 + 20 * SAMPLE,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-4000:]
     assert done.stdout.split() == ["stored", str(PASSES * SAMPLE)]
 
 
-async def _soak(corpus: Path, data_dir: Path) -> int:
+async def _soak(corpus: Path, data_dir: Path, count: int) -> int:
     from support.http_server import LocalServer, Reply
     from tickerwire.config import Settings
     from tickerwire.news.extract.article import read_page
     from tickerwire.runtime import Runtime
 
-    pages = sample_pages(corpus)
-    assert len(pages) == SAMPLE, f"the corpus gave {len(pages)} pages"
+    pages = sample_pages(corpus, count)
+    assert len(pages) == count, f"the corpus gave {len(pages)} pages"
     settings = Settings(
         data_dir=data_dir,
         poller_enabled=False,
@@ -89,4 +91,4 @@ async def _soak(corpus: Path, data_dir: Path) -> int:
 
 
 if __name__ == "__main__":
-    print("stored", asyncio.run(_soak(Path(sys.argv[1]), Path(sys.argv[2]))))
+    print("stored", asyncio.run(_soak(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))))
