@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PASSES = 20
 SAMPLE = int(os.environ.get("TICKERWIRE_TEST_SOAK_PAGES", "30"))
 """Pages per pass: 30 in CI (about a minute); TICKERWIRE_TEST_SOAK_PAGES=300 soaks in the
@@ -36,6 +38,7 @@ def sample_pages(corpus: Path, count: int = SAMPLE) -> list[Path]:
     return pages[::step][:count]
 
 
+@pytest.mark.timeout(120 + 3 * SAMPLE)
 def test_twenty_passes_over_corpus_pages_never_crash(shared_corpus: Path, tmp_path: Path) -> None:
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TICKERWIRE_")},
