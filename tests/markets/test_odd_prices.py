@@ -11,7 +11,7 @@ health says its clock runs ahead.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,18 +29,6 @@ pytestmark = pytest.mark.anyio
 OIL_DAY = datetime(2020, 4, 20, 20, 0, tzinfo=UTC)  # the chart's regularMarketTime
 SPX_TIME = datetime(2024, 11, 22, 21, 0, tzinfo=UTC)  # chart_gspc_1d.json's
 CL_CHART, SPX_CHART = "/v8/finance/chart/CL=F", "/v8/finance/chart/^GSPC"
-
-
-@pytest.fixture(scope="module")
-def _running_server() -> Iterator[ProviderServer]:
-    with ProviderServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_running_server: ProviderServer) -> Iterator[ProviderServer]:
-    yield _running_server
-    _running_server.reset()
 
 
 @contextlib.asynccontextmanager

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from support.provider_server import ProviderServer
 from tickerwire.config import FetchSettings, ProviderSettings
 from tickerwire.net.fetch import Fetcher
-
-
-@pytest.fixture(scope="module")
-def _running_server() -> Iterator[ProviderServer]:
-    # One server per module: stopping one waits out its half-second poll.
-    with ProviderServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(_running_server: ProviderServer) -> Iterator[ProviderServer]:
-    yield _running_server
-    _running_server.reset()
 
 
 @pytest.fixture
