@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -153,6 +153,34 @@ class StreamSettings(BaseModel):
     retry_after_seconds: int = Field(default=30, ge=1, description="Retry-After of a refusal")
 
 
+class JobSettings(BaseModel):
+    """Background work (see jobs/): on SQLite a loop inside the one process; on PostgreSQL
+    jobs of the procrastinate job engine, shared by every worker."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tick_seconds: int = Field(
+        default=5, ge=1, le=30, description="how often due feeds and quotes are looked for"
+    )
+    concurrency: int = Field(default=4, ge=1, le=64, description="jobs one worker runs at once")
+    stalled_after_seconds: float = Field(
+        default=30.0,
+        ge=3,
+        description="a worker without a heartbeat for this long is dead; its jobs run again",
+    )
+    attempts: int = Field(
+        default=5, ge=1, le=100, description="runs a job gets before it is recorded as failed"
+    )
+
+    @field_validator("tick_seconds")
+    @classmethod
+    def _tick_divides_a_minute(cls, seconds: int) -> int:
+        # The job engine schedules ticks with a cron seconds field, which restarts each minute.
+        if 60 % seconds:
+            raise ValueError("must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30)")
+        return seconds
+
+
 class MediaSettings(BaseModel):
     """Article images served from our own origin (see media/)."""
 
@@ -172,6 +200,27 @@ class MediaSettings(BaseModel):
     )
 
 
+class MetricsSettings(BaseModel):
+    """Prometheus metrics at ``/metrics`` (see web/metrics.py and docs/deploy.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(
+        default=True, description="serve /metrics and time every request; off: neither"
+    )
+
+
+class LogSettings(BaseModel):
+    """How log lines are written (see logs.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["text", "logfmt", "json"] = Field(
+        default="text",
+        description="text for people, logfmt or json (one object a line) for a log collector",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TICKERWIRE_", env_nested_delimiter="__", extra="forbid"
@@ -182,6 +231,9 @@ class Settings(BaseSettings):
         default="", description="SQLAlchemy URL; empty means SQLite in data_dir"
     )
     redis_url: str = Field(default="", description="Redis for the bus when several processes run")
+    redis_channel: str = Field(
+        default="", description="the bus's Redis channel; empty: tickerwire:events"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     demo: bool = Field(default=False, description="simulated quotes only, for offline use")
@@ -195,6 +247,9 @@ class Settings(BaseSettings):
     workers: WorkerSettings = Field(default_factory=WorkerSettings)
     stream: StreamSettings = Field(default_factory=StreamSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    logs: LogSettings = Field(default_factory=LogSettings)
     poller_enabled: bool = Field(default=True, description="run pollers inside `serve`")
     default_feeds: list[str] = Field(
         default_factory=lambda: list(DEFAULT_FEEDS),

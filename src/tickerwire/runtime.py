@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 
 from tickerwire.config import Settings
 from tickerwire.instruments import Instrument, Registry
+from tickerwire.jobs.schema import ensure_schema
 from tickerwire.live.bus import Bus, LocalBus
-from tickerwire.live.redis_bus import RedisBus
+from tickerwire.live.redis_bus import CHANNEL, RedisBus
 from tickerwire.markets.freshness import is_stale
 from tickerwire.markets.poller import Poller
 from tickerwire.markets.providers.chain import FailoverChain
@@ -59,8 +60,13 @@ class Runtime:
         engine = db.make_engine(settings.effective_database_url)
         if migrate:
             db.upgrade(engine)
+            ensure_schema(engine)  # the job engine's tables, on PostgreSQL
         registry = settings.registry
-        bus: Bus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
+        bus: Bus = (
+            RedisBus(settings.redis_url, channel=settings.redis_channel or CHANNEL)
+            if settings.redis_url
+            else LocalBus()
+        )
         await bus.start()
         fetcher = Fetcher(settings.fetch, clock=clock)
         stale_after = timedelta(seconds=settings.providers.stale_after_seconds)

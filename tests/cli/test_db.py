@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cli.conftest import invoke_cli
 
 
@@ -10,6 +12,14 @@ def test_db_upgrade_creates_and_then_keeps_the_schema(database_url: str) -> None
     assert outcome.code == 0 and "was empty" in outcome.stdout
     outcome = invoke_cli("--database-url", database_url, "db", "upgrade")
     assert outcome.code == 0 and "was empty" not in outcome.stdout
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_db_upgrade_on_postgresql_creates_the_job_engine_tables_too(database_url: str) -> None:
+    first = invoke_cli("--database-url", database_url, "db", "upgrade")
+    assert first.code == 0 and "Job engine schema (procrastinate " in first.stdout
+    again = invoke_cli("--database-url", database_url, "db", "upgrade")
+    assert again.code == 0 and "Job engine schema at procrastinate " in again.stdout
 
 
 def test_db_upgrade_on_an_unreachable_database_is_a_sentence() -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from tickerwire.actions import ActionError, Step
 from tickerwire.config import Settings, SettingsError, load_settings
+from tickerwire.jobs.schema import ensure_schema
 from tickerwire.net.redact import redact
 from tickerwire.runtime import Runtime
 from tickerwire.store import db
@@ -150,6 +151,7 @@ def engine_for(settings: Settings) -> Iterator[Engine]:
         engine = db.make_engine(settings.effective_database_url)
         try:
             db.upgrade(engine)
+            ensure_schema(engine)  # the job engine's tables, on PostgreSQL
             yield engine
         finally:
             engine.dispose()

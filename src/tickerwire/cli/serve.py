@@ -7,9 +7,11 @@ import signal
 
 import click
 
-from tickerwire import actions
-from tickerwire.cli.common import engine_for, errors, outside, run, settings_from
+from tickerwire import actions, logs
+from tickerwire.cli.common import engine_for, errors, fail, outside, run, settings_from
 from tickerwire.config import config_file_path, default_config_file
+from tickerwire.jobs.engine import WorkerStopped
+from tickerwire.jobs.runner import run_background, uses_job_engine
 from tickerwire.runtime import Runtime
 
 DEMO_HELP = "Simulated quotes and sample news, in their own database; no network needed."
@@ -40,6 +42,7 @@ def serve(
     settings = settings_from(
         ctx, host=host, port=port, demo=demo, poller_enabled=False if no_poll else None
     )
+    logs.configure(settings.logs)
     with engine_for(settings):
         pass  # migrate before serving, so a database problem is a sentence, not a traceback
     mode = "SIMULATED demo data" if settings.demo else " → ".join(settings.providers.order)
@@ -55,6 +58,7 @@ def serve(
         host=settings.host,
         port=settings.port,
         log_level="info" if verbose else "warning",
+        log_config=None,  # uvicorn's lines go through our handlers, format and request id
     )
 
 
@@ -62,13 +66,17 @@ def serve(
 @click.option("--demo", is_flag=True, default=None, help=DEMO_HELP)
 @click.pass_context
 def worker(ctx: click.Context, demo: bool | None) -> None:
-    """Run the pollers and the news pipeline without a web server.
+    """Run the background work (quotes, feeds, article pages) without a web server.
 
-    For scale-out: one or more workers and several `serve --no-poll` web processes on one
-    PostgreSQL database, with TICKERWIRE_REDIS_URL set so quotes reach every web process.
-    Feeds are leased in the database, so two workers never refresh the same feed at once.
+    For scale-out: any number of workers and several `serve --no-poll` web processes on
+    one PostgreSQL database, with TICKERWIRE_REDIS_URL set so quotes reach every web
+    process. On PostgreSQL the work is jobs of the job engine (procrastinate), which the
+    workers share: add or kill workers at will; a job that dies with its worker runs again.
+    On SQLite the worker runs the work itself, as `serve` would.
     """
-    run(settings_from(ctx, demo=demo), _work)
+    settings = settings_from(ctx, demo=demo)
+    logs.configure(settings.logs)
+    run(settings, _work)
 
 
 async def _work(runtime: Runtime) -> None:
@@ -76,6 +84,14 @@ async def _work(runtime: Runtime) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    errors.print(f"Worker polling {len(runtime.registry)} instruments and the feeds due.")
+    how = (
+        "taking jobs from the job engine (procrastinate on PostgreSQL)"
+        if uses_job_engine(runtime.settings)
+        else "polling quotes and the feeds due"
+    )
+    errors.print(f"Worker {how}; {len(runtime.registry)} instruments.")
     await actions.seed(runtime)
-    await asyncio.gather(runtime.poller.run(stop), runtime.pipeline.run(stop))
+    try:
+        await run_background(runtime, stop)
+    except WorkerStopped as stopped:
+        fail(f"{stopped}; restart the worker")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -65,11 +66,14 @@ waits for its readers."""
 LEASE = timedelta(minutes=10)
 
 
+REFRESH_STATUSES = ("ok", "not_modified", "error", "waiting")
+
+
 @dataclass(frozen=True)
 class RefreshResult:
     feed_id: int
     url: str
-    status: str  # "ok", "not_modified", "error", or "waiting" (its host asked us to wait)
+    status: str  # one of REFRESH_STATUSES; "waiting": its host asked us to wait
     new_entries: int = 0
     error: str | None = None
     next_fetch_at: datetime | None = None
@@ -101,6 +105,9 @@ class NewsPipeline:
         self.bus = bus
         self.tagger = tagger
         self._article_slots = asyncio.Semaphore(4)
+        #: Feed refreshes this process has done, by status, for /metrics. Every refresh,
+        #: the scheduler's and every door's, goes through :meth:`refresh_many`.
+        self.refreshes: Counter[str] = Counter(dict.fromkeys(REFRESH_STATUSES, 0))
         #: Feeds are parsed and pages extracted there, off the loop and out of this process.
         self.workers = workers or DocumentWorkers(settings.workers)
 
@@ -450,6 +457,7 @@ class NewsPipeline:
                     await asyncio.shield(asyncio.to_thread(self.store.release_feed, feed.id))
                     raise
                 results.append(result)
+                self.refreshes[result.status] += 1
                 if progress is not None:
                     progress(result)
 

@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from tickerwire import __version__, actions
+from tickerwire import __version__, actions, logs
 from tickerwire.config import Settings
+from tickerwire.jobs.runner import run_background
 from tickerwire.runtime import Runtime
-from tickerwire.web import api, media, pages, stream
+from tickerwire.web import api, health, media, metrics, pages, stream
 from tickerwire.web.cache import RenderCache
 from tickerwire.web.security import SecurityHeaders
 
@@ -30,6 +31,13 @@ async def _invalidate_on_events(runtime: Runtime, cache: RenderCache) -> None:
             cache.invalidate()
     finally:
         runtime.bus.unsubscribe(subscription)
+
+
+async def _background(runtime: Runtime, stop: asyncio.Event) -> None:
+    try:
+        await run_background(runtime, stop)
+    except Exception:
+        log.exception("background work stopped; this process serves stored data until restarted")
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -47,8 +55,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         tasks = [asyncio.create_task(_invalidate_on_events(active, cache))]
         if owned and settings.poller_enabled:
             await actions.seed(active)
-            tasks.append(asyncio.create_task(active.poller.run(stop), name="poller"))
-            tasks.append(asyncio.create_task(active.pipeline.run(stop), name="news"))
+            tasks.append(asyncio.create_task(_background(active, stop), name="background"))
         try:
             yield
         finally:
@@ -66,6 +73,12 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.add_middleware(SecurityHeaders, images_from_publishers=not settings.media.enabled)
+    if settings.metrics.enabled:
+        measured = metrics.Metrics(app.state)
+        app.add_middleware(metrics.RequestTimer, latency=measured.latency)
+        app.include_router(metrics.router(measured))
+    app.add_middleware(logs.RequestIds, quiet_paths=(*health.PATHS, metrics.PATH))
+    app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(stream.router)

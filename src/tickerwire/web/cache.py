@@ -26,6 +26,9 @@ class RenderCache:
         self.version = 0
         self.max_entries = max_entries
         self.renders = 0
+        #: Requests answered without rendering: from a stored entry, or by waiting for the
+        #: render another request was doing. With ``renders``, the cache's hit ratio.
+        self.hits = 0
         self._lock = threading.Lock()
         self._entries: OrderedDict[Slot, bytes] = OrderedDict()
         self._pending: dict[Slot, Future[bytes]] = {}
@@ -43,12 +46,15 @@ class RenderCache:
             cached = self._entries.get(slot)
             if cached is not None:
                 self._entries.move_to_end(slot)
+                self.hits += 1
                 return cached
             pending = self._pending.get(slot)
             owner = pending is None
             if pending is None:
                 pending = self._pending[slot] = Future()
                 self.renders += 1
+            else:
+                self.hits += 1
         if not owner:
             return pending.result()
         try:

@@ -15,6 +15,7 @@ When a provider's clock is off by more than :data:`CLOCK_TOLERANCE`, its health 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -60,6 +61,9 @@ class FailoverChain:
         self._is_stale = is_stale
         self._clock = clock
         self._health = {p.name: ProviderHealth(p.name) for p in self._providers}
+        #: Every failure this process has seen, per provider, for /metrics: unlike
+        #: ``consecutive_failures`` it never goes back down.
+        self.failures: Counter[str] = Counter({p.name: 0 for p in self._providers})
         #: When this process's providers started: a failure recorded earlier was seen by
         #: another run (a demo, yesterday's process) and is not this run's news.
         self.started_at = clock()
@@ -151,6 +155,7 @@ class FailoverChain:
     def _failed(self, provider: Provider, error: Exception) -> None:
         now = self._clock()
         health = self._health[provider.name]
+        self.failures[provider.name] += 1
         health.consecutive_failures += 1
         health.last_error_at = now
         health.last_error = str(error) or type(error).__name__
