@@ -1,11 +1,13 @@
 """Run every benchmark in this folder, one after the other (`make bench`).
 
-Each prints its own table with a baseline measured in the same run; extra arguments are
-passed to each (for example `--limit 100` for a quick pass where a bench supports it).
+Each prints its own table with a baseline measured in the same run. For a quick pass,
+`--limit N` is passed on to the benches that read a corpus page by page (LIMITED), where it
+caps the pages read; the others always run whole.
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -18,13 +20,18 @@ BENCHES = [
     "search_latency.py",
     "page_render.py",
 ]
+LIMITED = {"extraction_accuracy.py", "figures_accuracy.py"}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="pages per corpus, where read")
+    args = parser.parse_args(argv)
     failed = []
     for name in BENCHES:
         print(f"\n=== {name} ===", flush=True)
-        if subprocess.run([sys.executable, str(HERE / name)], check=False).returncode:
+        limit = ["--limit", str(args.limit)] if args.limit and name in LIMITED else []
+        if subprocess.run([sys.executable, str(HERE / name), *limit], check=False).returncode:
             failed.append(name)
     if failed:
         print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
