@@ -196,23 +196,6 @@ async def test_hostile_feed_content_is_stored_sanitized(
     assert "javascript:" not in stored and "onerror" not in stored and "<script" not in stored
 
 
-async def test_the_background_loop_fetches_a_newly_added_feed_within_a_cycle(
-    runtime: Runtime, newsroom: Newsroom, server: LocalServer
-) -> None:
-    import asyncio
-
-    stop = asyncio.Event()
-    task = asyncio.create_task(runtime.pipeline.run(stop, every=0.1))
-    runtime.news.add_feed(server.url("/feed.xml"), now=runtime.now())
-    for _ in range(100):
-        if runtime.news.article_count() == 2:
-            break
-        await asyncio.sleep(0.05)
-    stop.set()
-    await asyncio.wait_for(task, timeout=10)
-    assert runtime.news.article_count() == 2
-
-
 async def test_two_workers_cannot_refresh_the_same_feed_at_once(
     runtime: Runtime, server: LocalServer
 ) -> None:

@@ -28,7 +28,7 @@ from tickerwire.runtime import Runtime
 from tickerwire.web import parts
 from tickerwire.web.app import create_app
 from tickerwire.web.parts import quote_figures
-from tickerwire.web.stream import with_ticks
+from tickerwire.web.stream import FormattedEvents, market_message, with_ticks
 
 pytestmark = pytest.mark.anyio
 
@@ -254,3 +254,26 @@ async def test_a_closed_stream_gives_its_slot_back(database_url: str) -> None:
             status = response.status_code
             await again.aclose()
         assert status == 200
+
+
+def test_an_event_is_worded_once_however_many_streams_send_it() -> None:
+    formatted = FormattedEvents()
+    event = Event("quote", "SPX", {"price": 1.0})
+    builds: list[int] = []
+
+    def build() -> dict[str, str]:
+        builds.append(1)
+        return {"event": "quote", "data": "{}"}
+
+    sent = [formatted.message(event, build) for _ in range(1000)]
+    assert len(builds) == 1 and all(message is sent[0] for message in sent)
+    formatted.message(Event("quote", "SPX", {"price": 1.0}), build)  # an equal, new event
+    assert len(builds) == 2
+
+
+def test_the_market_status_is_worded_once_a_minute_for_every_client() -> None:
+    instruments = list(Settings().registry)
+    first = market_message(instruments, FRIDAY_MORNING)
+    again = market_message(instruments[::-1], FRIDAY_MORNING + timedelta(seconds=20))
+    assert first["data"] is again["data"]
+    assert market_message(instruments, FRIDAY_MORNING + timedelta(minutes=1)) != first

@@ -284,6 +284,8 @@ class NewsPipeline:
         if self.media is None:
             return
         urls = [f.url for f in (record.lead_image, *record.figures) if f is not None]
+        if record.video is not None and record.video.thumbnail:
+            urls.insert(1, record.video.thumbnail)  # "Now watch" shows it beside the lead
         await asyncio.gather(
             *(self.media.image(url) for url in dict.fromkeys(urls[:MAX_IMAGES_KEPT])),
             return_exceptions=True,  # a disk that fills up costs the pictures, not the article
@@ -444,9 +446,17 @@ class NewsPipeline:
 
         async def one(feed: FeedRow) -> None:
             async with slots:
-                claimed = await asyncio.to_thread(
-                    self.store.claim_feed, feed.id, self.clock(), LEASE
+                claiming = asyncio.ensure_future(
+                    asyncio.to_thread(self.store.claim_feed, feed.id, self.clock(), LEASE)
                 )
+                try:
+                    claimed = await asyncio.shield(claiming)
+                except BaseException:
+                    # Interrupted while the claim was being written: it still lands, so
+                    # wait for it and give back what it took.
+                    if await claiming:
+                        await asyncio.shield(asyncio.to_thread(self.store.release_feed, feed.id))
+                    raise
                 if not claimed:
                     return
                 try:
@@ -463,18 +473,6 @@ class NewsPipeline:
 
         await asyncio.gather(*(one(f) for f in selected))
         return results
-
-    async def run(self, stop: asyncio.Event, *, every: float = 5.0) -> None:
-        """Refresh due feeds until ``stop`` is set; each feed's own schedule sets its pace."""
-        while not stop.is_set():
-            try:
-                await self.refresh_due()
-            except Exception:
-                log.exception("news refresh cycle failed; trying again shortly")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=every)
-            except TimeoutError:
-                continue
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ reads exactly like the server-rendered cell it replaces.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
@@ -18,7 +19,9 @@ from tickerwire.instruments import Instrument
 from tickerwire.markets import calendar
 from tickerwire.markets.freshness import is_stale
 from tickerwire.markets.quotes import Interval, Quote
-from tickerwire.news.model import ArticleListing
+from tickerwire.news.model import ArticleListing, ImageSource
+from tickerwire.news.srcset import Candidate, write_srcset
+from tickerwire.news.trackers import is_tracker_image, without_tracking
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
@@ -144,9 +147,14 @@ class MarketsTop(BaseModel):
 
 
 def market_view(instrument: Instrument, now: datetime) -> MarketView:
-    status = calendar.market_status(instrument.calendar, now)
+    return market_view_of(instrument.calendar, now)
+
+
+def market_view_of(calendar_name: str, now: datetime) -> MarketView:
+    """The state and label of the market that keeps ``calendar_name``."""
+    status = calendar.market_status(calendar_name, now)
     return MarketView(
-        calendar=instrument.calendar,
+        calendar=calendar_name,
         state=status.state.value,
         is_open=status.is_open,
         label=calendar.banner_text(status),
@@ -260,13 +268,33 @@ def time_text(moment: datetime | None, zone: str, now: datetime) -> str:
     return humanize.clock_time(moment, zone, now) if moment else ""
 
 
+def checked_image(url: str | None) -> str | None:
+    """An image's source URL as pages may name it: checked again on output, as every URL
+    field is; None for a tracker's, and tracking parameters left out."""
+    checked = safe_url(url)
+    if checked is None or is_tracker_image(checked):
+        return None
+    return without_tracking(checked)
+
+
 def image_src(runtime: Runtime, url: str | None) -> str | None:
     """Where a page loads an image from: the portal's own signed path for it (media/), or,
-    when an admin turned the image cache off, the checked source URL itself."""
-    checked = safe_url(url)
+    when an admin turned the image cache off, the checked source URL itself; None for no
+    image a page may show."""
+    checked = checked_image(url)
     if checked is None or runtime.media is None:
         return checked
     return runtime.media.path(checked)
+
+
+def image_srcset(runtime: Runtime, sources: Iterable[ImageSource]) -> str | None:
+    """An image's widths as a ``srcset``, each candidate loaded as :func:`image_src` loads
+    one, so a signed path of our own origin whenever the image cache is on."""
+    return write_srcset(
+        Candidate(src, f"{source.width}w")
+        for source in sources
+        if (src := image_src(runtime, source.url)) is not None
+    )
 
 
 def headline(runtime: Runtime, row: ArticleListing, now: datetime) -> Headline:

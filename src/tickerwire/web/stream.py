@@ -14,9 +14,11 @@ status again every :data:`MARKET_EVERY` seconds, so countdowns keep counting.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -100,16 +102,26 @@ def quote_message(runtime: Runtime, instrument: Instrument, event: Event, now: d
 def market_message(instruments: Iterable[Instrument], now: datetime) -> Message:
     """A ``market`` event: the U.S. banner and the state and label of each market that
     ``instruments`` trade on, keyed by calendar."""
-    markets = {i.calendar: parts.market_view(i, now) for i in instruments}
+    calendars = tuple(sorted({i.calendar for i in instruments}))
+    minute = now.replace(second=0, microsecond=0)
+    return {"event": MARKET_TOPIC, "data": _market_json(calendars, minute)}
+
+
+@functools.lru_cache(maxsize=64)
+def _market_json(calendars: tuple[str, ...], minute: datetime) -> str:
+    """Worded once a minute for every client: the calendars' sums cost tens of
+    milliseconds, which thousands of streams connecting at once cannot each pay. The texts
+    count down in whole minutes, so the minute is all the time they depend on."""
+    markets = {name: parts.market_view_of(name, minute) for name in calendars}
     payload = {
         "topic": MARKET_TOPIC,
         "key": "",
         "data": {
-            "banner": parts.banner(now).model_dump(mode="json"),
+            "banner": parts.banner(minute).model_dump(mode="json"),
             "markets": {name: m.model_dump(mode="json") for name, m in markets.items()},
         },
     }
-    return {"event": MARKET_TOPIC, "data": json.dumps(payload)}
+    return json.dumps(payload)
 
 
 async def with_ticks(events: AsyncIterator[Event], every: float) -> AsyncIterator[Event | None]:
@@ -135,11 +147,40 @@ async def with_ticks(events: AsyncIterator[Event], every: float) -> AsyncIterato
         upcoming.cancel()
 
 
+class FormattedEvents:
+    """Each recent quote event's message, formatted once for all the streams that send it:
+    every subscriber of a process is handed the same event object, and wording it per
+    client would cost as many times the work as there are readers."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._entries: OrderedDict[int, tuple[Event, Message]] = OrderedDict()
+
+    def message(self, event: Event, build: Callable[[], Message]) -> Message:
+        entry = self._entries.get(id(event))
+        if entry is not None and entry[0] is event:
+            return entry[1]
+        message = build()
+        self._entries[id(event)] = (event, message)  # the event is kept, so its id is not reused
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return message
+
+
+def formatted_events(request: Request) -> FormattedEvents:
+    """The app's one table of formatted events, made on first use."""
+    table: FormattedEvents | None = getattr(request.app.state, "formatted_events", None)
+    if table is None:
+        table = request.app.state.formatted_events = FormattedEvents()
+    return table
+
+
 class ClientFeed:
     """What one client has been sent, so it never gets the same quote twice."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, formatted: FormattedEvents | None = None) -> None:
         self.runtime = runtime
+        self.formatted = formatted or FormattedEvents()
         self._last: dict[str, tuple[object, object, object]] = {}
 
     def quote(self, event: Event) -> Message | None:
@@ -152,8 +193,9 @@ class ClientFeed:
         if self._last.get(symbol) == fingerprint:
             return None
         try:
-            message = quote_message(
-                self.runtime, self.runtime.registry.get(symbol), event, self.runtime.now()
+            instrument = self.runtime.registry.get(symbol)
+            message = self.formatted.message(
+                event, lambda: quote_message(self.runtime, instrument, event, self.runtime.now())
             )
         except (KeyError, TypeError, ValueError, BadMarketData) as error:
             log.warning("dropped a malformed quote event for %s: %s", symbol, error)
@@ -188,9 +230,10 @@ async def quote_stream(
         retry = str(caps.settings.retry_after_seconds)
         raise HTTPException(429, caps.refusal(client), headers={"Retry-After": retry})
     subscription = runtime.bus.subscribe(wanted)
+    formatted = formatted_events(request)
 
     async def events() -> AsyncIterator[Message]:
-        feed = ClientFeed(runtime)
+        feed = ClientFeed(runtime, formatted)
         try:
             yield market_message(instruments, runtime.now())
             stored = await asyncio.to_thread(
