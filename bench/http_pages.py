@@ -193,6 +193,7 @@ def main() -> int:
         console.print(f"starting the portal: {' '.join(argv)}")
         with servers.portal(argv, work / "portal", port) as ours:
             waited = servers.wait_until_idle(ours.process.pid)
+            waited += servers.wait_for_quotes(ours)
             console.print(f"the portal answered, then went idle after {waited:.0f} s")
             host = ours.host
             paths = {

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import dataclasses
 import http.client
+import json
 import os
 import resource
 import shutil
@@ -140,6 +141,21 @@ def wait_until_idle(pid: int, *, below: float = 0.15, quiet: int = 2, limit: flo
         now = cpu_seconds(pid)
         calm = calm + 1 if now - last < below else 0
         last = now
+    return time.monotonic() - started
+
+
+def wait_for_quotes(server: Server, symbols: str = "SPX,BTCUSD", limit: float = 120) -> float:
+    """Wait until the portal has stored a quote of each of ``symbols``: the demo's first
+    poll is a job of its own, which may come after the process has gone idle once.
+    Returns the seconds waited."""
+    started = time.monotonic()
+    wanted = set(symbols.split(","))
+    while time.monotonic() - started < limit:
+        with contextlib.suppress(OSError, ValueError):
+            status, body = http_get(server.host, server.port, f"/api/v1/quotes?symbols={symbols}")
+            if status == 200 and wanted <= {q["symbol"] for q in json.loads(body)["quotes"]}:
+                break
+        time.sleep(0.5)
     return time.monotonic() - started
 
 

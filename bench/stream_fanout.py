@@ -432,6 +432,7 @@ def ours_round(
     env = {"TICKERWIRE_STREAM__MAX_PER_CLIENT": cap, "TICKERWIRE_STREAM__MAX_TOTAL": cap}
     with servers.portal(argv, work / "portal", port, extra_env=env, ready_path=PING_PATH) as server:
         waited = servers.wait_until_idle(server.process.pid)
+        waited += servers.wait_for_quotes(server)
         console.print(f"  the portal answered, then went idle after {waited:.0f} s")
         sample = _get_json(server, "/__bench/publish")  # reads the stored quote once, now
         if not captured.template:
