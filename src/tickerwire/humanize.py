@@ -62,3 +62,10 @@ def clock_time(moment: datetime, zone: str, now: datetime) -> str:
     if local.year == today.year:
         return f"{local.strftime('%b')} {local.day}, {hour} {local.tzname()}"
     return f"{local.strftime('%b')} {local.day}, {local.year}"
+
+
+def running_time(seconds: int) -> str:
+    """``2:31``, ``1:04:09``: how players show a clip's length."""
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

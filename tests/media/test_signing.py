@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tickerwire.media.signing import MediaSigner, load_key
+from tickerwire.media.signing import MediaSigner, load_key, source_of
 
 SOURCE = "https://img.example/2026/11/harbour.jpg?w=800"
 
@@ -56,3 +56,16 @@ def test_a_configured_key_is_the_same_on_every_replica(tmp_path: Path) -> None:
     one, two = load_key(shared, tmp_path / "one"), load_key(shared, tmp_path / "two")
     assert one == two
     assert MediaSigner(one).path(SOURCE) == MediaSigner(two).path(SOURCE)
+
+
+def test_a_path_names_its_source_to_whoever_signs_it_again() -> None:
+    path = MediaSigner(b"a" * 32).path(SOURCE)
+    assert source_of(path) == SOURCE
+    assert MediaSigner(b"b" * 32).path(source_of(path) or "") != path
+
+
+@pytest.mark.parametrize(
+    "path", ["/media/", "/media/digest", "/media/digest/%%%", "/elsewhere/d/aHR0cA", "/media/d/a/b"]
+)
+def test_what_is_not_a_portal_path_names_no_source(path: str) -> None:
+    assert source_of(path) is None

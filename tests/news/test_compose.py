@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
+from tickerwire.media.signing import MediaSigner
 from tickerwire.news.compose import article_body, with_figures
 from tickerwire.news.extract.article import extract_article
-from tickerwire.news.model import Figure
+from tickerwire.news.model import Figure, ImageSource
+from tickerwire.news.sanitize import ImageLinks
+from tickerwire.news.srcset import ARTICLE_SIZES
 
 PARAGRAPHS = [
     "Stocks opened higher on Tuesday as investors weighed fresh data on factory orders.",
@@ -84,3 +87,53 @@ def test_an_extracted_page_keeps_its_figure_between_the_paragraphs_it_stood_betw
     article = extract_article(page, url="https://news.example/markets")
     composed = with_figures(article.body_html, article.figures)
     assert order(composed) == ["p1", "p2", "rig", "p3", "p4"]
+
+
+WIDE = Figure(
+    "https://img.example/rig-1200.jpg",
+    "A rig",
+    "Example Wire",
+    None,
+    PARAGRAPHS[1],
+    sources=(
+        ImageSource("https://img.example/rig-600.jpg", 600),
+        ImageSource("https://img.example/rig-1200.jpg", 1200),
+    ),
+)
+
+
+def stored_image(images: ImageLinks | None) -> dict[str, str | None]:
+    body = article_body(BODY, [WIDE], base_url="https://news.example/a", images=images)
+    return LexborHTMLParser(body).css_first("figure img").attributes
+
+
+def test_a_figure_goes_in_with_every_width_its_page_offered() -> None:
+    image = stored_image(None)
+    assert image["srcset"] == (
+        "https://img.example/rig-600.jpg 600w, https://img.example/rig-1200.jpg 1200w"
+    )
+    assert image["sizes"] == ARTICLE_SIZES
+    assert image["src"] == "https://img.example/rig-1200.jpg"
+
+
+def test_with_the_image_cache_each_width_is_loaded_from_the_portal() -> None:
+    signer = MediaSigner(b"k" * 32)
+    image = stored_image(signer.path)
+    assert image["src"] == signer.path("https://img.example/rig-1200.jpg")
+    assert image["srcset"] == (
+        f"{signer.path('https://img.example/rig-600.jpg')} 600w, "
+        f"{signer.path('https://img.example/rig-1200.jpg')} 1200w"
+    )
+
+
+def test_a_figure_whose_paragraph_was_dropped_goes_before_the_one_it_preceded() -> None:
+    """A photo after a summary the body dropped opens the body, not mid-article."""
+    lead = Figure(
+        "https://img.example/lead.jpg",
+        "lead caption",
+        None,
+        None,
+        follows="A summary paragraph that the extractor dropped entirely.",
+        precedes=PARAGRAPHS[0],
+    )
+    assert order(with_figures(BODY, [lead])) == ["lead", "p1", "p2", "p3", "p4"]

@@ -7,8 +7,11 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
+from tickerwire.media.signing import MediaSigner
 from tickerwire.news.sanitize import IFRAME_SANDBOX, TAGS, html_to_text, sanitize_html
+from tickerwire.news.srcset import parse_srcset
 
 BASE = "https://news.example/2026/03/story.html"
 REL = 'rel="noopener noreferrer nofollow"'
@@ -230,3 +233,77 @@ def test_no_tracker_host_or_tracking_parameter_survives(dirty: str) -> None:
                     names = {pair.partition("=")[0] for pair in parts.query.split("&")}
                     assert not {n for n in names if n.startswith("utm_")} | (names & PARAMS)
                     assert parts.hostname != "pixel.wp.com"
+
+
+SIGNER = MediaSigner(b"a test key of thirty-two bytes!!")
+HOSTILE_SRCSET = (
+    "https://cdn.example/w_400,c_fill/a.jpg 400w,"
+    " data:image/svg+xml;base64,PHN2Zz4=,PHN2Zz4= 500w,"
+    " javascript:alert(1) 600w, java&#x09;script:alert(2) 650w,"
+    " /media/forged-digest/aHR0cHM6Ly9ldmlsLmV4YW1wbGUveC5qcGc 700w,"
+    " https://pixel.wp.com/g.gif 750w,"
+    " //elsewhere.example/b.jpg?utm_source=feed 800w,"
+    " c.jpg,, 1200w"
+)
+
+
+def signed_sources(srcset: str) -> list[str | None]:
+    """The source URL behind each candidate, None for one that is not a path we signed."""
+    found: list[str | None] = []
+    for candidate in parse_srcset(html.unescape(srcset)):
+        digest, _, encoded = candidate.url.removeprefix("/media/").partition("/")
+        signed = candidate.url.startswith("/media/")
+        found.append(SIGNER.verify(digest, encoded) if signed else None)
+    return found
+
+
+def test_with_the_image_cache_every_srcset_candidate_is_a_path_the_portal_signed() -> None:
+    output = sanitize_html(
+        f'<img src="a.jpg" srcset="{HOSTILE_SRCSET}">', base_url=BASE, images=SIGNER.path
+    )
+    srcset = LexborHTMLParser(output).css_first("img").attributes["srcset"] or ""
+    assert signed_sources(srcset) == [
+        "https://cdn.example/w_400,c_fill/a.jpg",
+        "https://evil.example/x.jpg",  # as if the page had named it: signed, fetched guarded
+        "https://elsewhere.example/b.jpg",
+        "https://news.example/2026/03/c.jpg",
+        "https://news.example/2026/03/1200w",  # what a browser reads there too
+    ]
+
+
+def test_a_portal_path_we_did_not_sign_is_signed_anew_for_the_url_it_names() -> None:
+    real = SIGNER.path("https://img.example/a.jpg")
+    output = sanitize_html(
+        f'<img src="/media/forged/aHR0cHM6Ly9ldmlsLmV4YW1wbGUveC5qcGc"><img src="{real}">'
+        '<img src="/media/forged/not-base64!">'
+        f'<img src="{SIGNER.path("https://pixel.wp.com/g.gif")}">',
+        base_url=BASE,
+        images=SIGNER.path,
+    )
+    assert [i.attributes["src"] for i in LexborHTMLParser(output).css("img")] == [
+        SIGNER.path("https://evil.example/x.jpg"),
+        real,
+    ]
+
+
+SRCSET_FRAGMENTS = st.sampled_from(
+    [
+        "<img src=a.jpg srcset='", "<source srcset=\"", "https://cdn.example/w_400,c_fill/a.jpg",
+        " 400w", " 2x", ", ", ",", "data:image/png;base64,AAA=", "javascript:alert(1)",
+        "/media/forged/aHR0cHM6Ly9ldmlsLmV4YW1wbGUveC5qcGc", "//elsewhere.example/b.jpg",
+        "https://pixel.wp.com/g.gif", "'>", '">', "(", ")", "&#44;",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SRCSET_FRAGMENTS | FRAGMENTS, max_size=30).map("".join))
+def test_with_the_image_cache_no_image_comes_from_anywhere_but_a_signed_path(dirty: str) -> None:
+    output = sanitize_html(dirty, base_url=BASE, images=SIGNER.path)
+    assert sanitize_html(output, base_url=BASE, images=SIGNER.path) == output
+    for tag in _start_tags(output):
+        for name, value in _ATTR.findall(tag):
+            if name == "srcset":
+                assert None not in signed_sources(value)
+            if name == "src" and tag.startswith("<img"):
+                assert None not in signed_sources(value)

@@ -14,6 +14,7 @@ from tickerwire.news.model import (
     ArticleInstrument,
     ArticleTags,
     Figure,
+    ImageSource,
     StorySibling,
     Video,
 )
@@ -159,3 +160,22 @@ def test_a_failed_resave_keeps_the_article_and_tags_it_had(news: NewsStore) -> N
     stored = news.article(article_id)
     assert stored is not None and stored.title == "Story fed"
     assert news.tags(article_id) == FED_TAGS
+
+
+def test_a_figures_widths_and_a_videos_running_time_come_back_from_the_store(
+    news: NewsStore,
+) -> None:
+    wide = replace(
+        LEAD,
+        sources=(
+            ImageSource("https://wire.example/img/lead-600.jpg", 600),
+            ImageSource("https://wire.example/img/lead-1200.jpg", 1200),
+        ),
+    )
+    clip = replace(CLIP, duration=151)
+    saved = replace(record("wide"), lead_image=wide, figures=[wide], video=clip)
+    stored = news.article(news.save_article(saved, ArticleTags(), now=NOW))
+    assert stored is not None
+    assert (stored.lead_image, stored.figures, stored.video) == (wide, [wide], clip)
+    (listing,) = news.latest_articles()
+    assert listing.lead_image == wide

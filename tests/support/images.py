@@ -9,9 +9,13 @@ import zlib
 from PIL import Image
 
 
-def picture(kind: str = "PNG", size: tuple[int, int] = (64, 48)) -> bytes:
+def picture(
+    kind: str = "PNG",
+    size: tuple[int, int] = (64, 48),
+    color: tuple[int, int, int] = (30, 120, 200),
+) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", size, (30, 120, 200)).save(buffer, format=kind)
+    Image.new("RGB", size, color).save(buffer, format=kind)
     return buffer.getvalue()
 
 

@@ -25,7 +25,7 @@ def _encode(data: bytes) -> str:
 
 
 def _decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
 
 
 class MediaSigner:
@@ -48,6 +48,19 @@ class MediaSigner:
         except (binascii.Error, UnicodeDecodeError, ValueError):
             return None
         return url if hmac.compare_digest(digest, self._digest(url)) else None
+
+
+def source_of(path: str) -> str | None:
+    """The source URL a ``/media/`` path names, its signature not checked: for whoever signs
+    it again (the sanitizer, so only paths it signed itself reach a stored page)."""
+    prefix, _, rest = path.partition(f"{PREFIX}/")
+    digest, _, encoded = rest.partition("/")
+    if prefix or not digest or not encoded or "/" in encoded:
+        return None
+    try:
+        return _decode(encoded).decode("utf-8") or None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
 
 
 def load_key(configured: str, data_dir: Path) -> bytes:

@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tickerwire.news.model import Figure
 from tickerwire.news.sanitize import ImageLinks, sanitize_html
+from tickerwire.news.srcset import ARTICLE_SIZES, Candidate, write_srcset
 from tickerwire.news.trackers import is_tracker_image
 
 MATCH_CHARS = 48
@@ -27,13 +28,16 @@ MIN_MATCH_CHARS = 16
 
 
 def figure_html(figure: Figure) -> str:
-    """``<figure>``, its image and a caption with the credit apart; every value escaped."""
+    """``<figure>``, its image (with the widths the page offered, for the sanitizer to point
+    each at the portal) and a caption with the credit apart; every value escaped."""
     alt = figure.alt or figure.caption or ""
     caption = escape(figure.caption or "", quote=False)
     if figure.credit:
         caption = f'{caption} <span class="credit">{escape(figure.credit, quote=False)}</span>'
     caption_html = f"<figcaption>{caption.strip()}</figcaption>" if caption.strip() else ""
-    image = f'<img src="{escape(figure.url)}" alt="{escape(alt)}">'
+    srcset = write_srcset(Candidate(s.url, f"{s.width}w") for s in figure.sources)
+    widths = f' srcset="{escape(srcset)}" sizes="{ARTICLE_SIZES}"' if srcset else ""
+    image = f'<img src="{escape(figure.url)}"{widths} alt="{escape(alt)}">'
     return f'<figure class="inline-figure">{image}{caption_html}</figure>'
 
 
@@ -60,15 +64,24 @@ def place_of(figure: Figure, texts: Sequence[str]) -> int | None:
     """After which block ``figure`` stood: the block that holds the text it followed in
     the page (the body keeps the page's paragraphs, if not always their first words)."""
     anchor = _squash(figure.follows or "")[-MATCH_CHARS:]
-    if len(anchor) < MIN_MATCH_CHARS:
+    if len(anchor) >= MIN_MATCH_CHARS:
+        found = next((i + 1 for i, text in enumerate(texts) if anchor in text), None)
+        if found is not None:
+            return found
+    # The paragraph it followed was dropped (a summary the extractor took for a standfirst):
+    # before the paragraph it preceded, then, which puts a photo above the first kept
+    # paragraph at the top rather than mid-article.
+    ahead = _squash(figure.precedes or "")[:MATCH_CHARS]
+    if len(ahead) < MIN_MATCH_CHARS:
         return None
-    return next((i + 1 for i, text in enumerate(texts) if anchor in text), None)
+    return next((i for i, text in enumerate(texts) if ahead in text), None)
 
 
 def with_figures(body_html: str, figures: Sequence[Figure]) -> str:
     """Put ``figures`` back between the body's top-level blocks (unsanitized): each after
-    the paragraph it followed in the page, and those whose paragraph the body lost spread
-    evenly over the rest, which reads far better than a gallery at the end."""
+    the paragraph it followed in the page (or before the one it preceded, when the body lost
+    the first), and those placed by neither spread evenly over the rest, which reads far
+    better than a gallery at the end."""
     figures = [f for f in figures if not is_tracker_image(f.url)]
     if not figures:
         return body_html

@@ -1,8 +1,9 @@
 """The typed records of the news flow, in one place so every stage and every door speaks
 of the same things: a parsed ``Feed`` and its ``Entry`` items, an extracted ``Article`` with
-its ``Figure`` images (caption and credit kept apart) and its ``Video``; and what the store
-hands back: a ``StoredArticle``, ``ArticleListing`` rows, ``StorySibling`` copies, an
-article's ``ArticleTags``, a topic's ``Entity`` and ``TrendingSymbol`` counts.
+its ``Figure`` images (caption and credit kept apart, the widths the page offered as
+``ImageSource`` renditions) and its ``Video``; and what the store hands back: a
+``StoredArticle``, ``ArticleListing`` rows, ``StorySibling`` copies, an article's
+``ArticleTags``, a topic's ``Entity`` and ``TrendingSymbol`` counts.
 
 HTML fields hold sanitized HTML; text fields hold plain text, to be escaped at output.
 """
@@ -53,16 +54,32 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class ImageSource:
+    """One rendition a page offers of an image (a ``srcset`` candidate), by its width."""
+
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
 class Figure:
     """An image of the article with the words printed under it."""
 
     url: str
+    """The rendition shown by default and fetched ahead: the page's own image, or, where it
+    offered several widths, the one nearest 1200 px (news/srcset.py)."""
     caption: str | None
     credit: str | None
     alt: str | None
     follows: str | None = None
     """The end of the text the figure stood after in the page, so the body can put it back
     at its place (news/compose.py); None when it led the page."""
+    precedes: str | None = None
+    """The start of the text the figure stood before in the page, to place it when the body
+    dropped the paragraph it followed (news/compose.py); None when nothing came after."""
+    sources: tuple[ImageSource, ...] = ()
+    """Every width the page offered (``srcset``, ``<picture><source>``), narrowest first,
+    for pages to offer them again; empty when it gave one image."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,8 @@ class Video:
     title: str | None
     thumbnail: str | None
     provider: str | None
+    duration: int | None = None
+    """Its running time in whole seconds, when the page says."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 import nh3
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tickerwire.media.signing import source_of
 from tickerwire.news.budget import too_complex
+from tickerwire.news.srcset import Candidate, parse_srcset, write_srcset
 from tickerwire.news.text import clean_text
 from tickerwire.news.trackers import is_tracker_image, without_tracking
 from tickerwire.news.urls import LINK_SCHEMES, WEB_SCHEMES, safe_url
@@ -80,8 +82,6 @@ _SPAN = re.compile(r"\s*(\d{1,3})\s*", re.ASCII)
 _H1 = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
 _IFRAME = re.compile(r"<iframe(?P<attrs>[^>]*)>.*?</iframe>", re.IGNORECASE | re.DOTALL)
 _IMG_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc(?:set)?=)[^>]*>", re.IGNORECASE)
-_SRCSET_SEPARATOR = re.compile(r",\s+|,(?=\S+\s+\d)")
-_DESCRIPTOR = re.compile(r"\d+(?:\.\d+)?[wx]", re.ASCII)
 _MAY_HIDE = re.compile(r"\s(?:hidden|style|width|height)\b", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _PIXEL = re.compile(r"\s*[01](?:\.0*)?\s*(?:px)?\s*", re.IGNORECASE)
@@ -99,16 +99,15 @@ def _video_embed(url: str | None) -> str | None:
 
 
 def _srcset(value: str, base_url: str | None, images: ImageLinks | None) -> str | None:
-    """Check each image candidate of a ``srcset``; nh3 does not look inside it."""
-    candidates = []
-    for candidate in _SRCSET_SEPARATOR.split(value.strip()):
-        url, _, descriptor = candidate.strip().partition(" ")
-        descriptor = descriptor.strip()
-        checked = _image_url(url, base_url, images)
-        if checked is None or (descriptor and not _DESCRIPTOR.fullmatch(descriptor)):
-            continue
-        candidates.append(f"{checked} {descriptor}".strip())
-    return ", ".join(candidates) or None
+    """Check each image candidate of a ``srcset`` as an image ``src`` is checked; nh3 does
+    not look inside it. It is read as browsers read it (news/srcset.py), so a comma inside
+    a URL cannot smuggle a second one past the check."""
+    checked = []
+    for candidate in parse_srcset(value):
+        url = _image_url(candidate.url, base_url, images)
+        if url is not None:
+            checked.append(Candidate(url, candidate.descriptor))
+    return write_srcset(checked)
 
 
 ImageLinks = Callable[[str], str]
@@ -119,9 +118,10 @@ MEDIA_PREFIX = "/media/"
 
 def _image_url(value: str, base_url: str | None, images: ImageLinks | None) -> str | None:
     """An image URL that passed :func:`safe_url`, without trackers, as pages will load it;
-    None for a tracker. A path the portal already signed is kept as it is."""
+    None for a tracker. A portal path (sanitizing again) is judged by the source URL it
+    names and signed anew, so one that was forged, or names a tracker, does not survive."""
     if images is not None and value.startswith(MEDIA_PREFIX):
-        return value
+        value, base_url = source_of(value) or "", None  # signed sources are absolute
     url = safe_url(value, base_url=base_url)
     if url is None or is_tracker_image(url):
         return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row, func
 
-from tickerwire.news.model import ArticleListing, Figure, StoredArticle, Video
+from tickerwire.news.model import ArticleListing, Figure, ImageSource, StoredArticle, Video
 from tickerwire.store.schema import articles
 
 LISTING_TEXT_CHARS = 500
@@ -43,18 +43,33 @@ def _figure(raw: dict[str, Any] | None) -> Figure | None:
     if not raw or not raw.get("url"):
         return None
     return Figure(
-        url=raw["url"], caption=raw.get("caption"), credit=raw.get("credit"), alt=raw.get("alt")
+        url=raw["url"],
+        caption=raw.get("caption"),
+        credit=raw.get("credit"),
+        alt=raw.get("alt"),
+        sources=tuple(_sources(raw.get("sources"))),
     )
+
+
+def _sources(raw: Any) -> list[ImageSource]:
+    """A figure's renditions; rows written before figures kept them have none."""
+    return [
+        ImageSource(url=s["url"], width=s["width"])
+        for s in raw or []
+        if isinstance(s, dict) and isinstance(s.get("url"), str) and isinstance(s.get("width"), int)
+    ]
 
 
 def _video(raw: dict[str, Any] | None) -> Video | None:
     if not raw or not raw.get("url"):
         return None
+    duration = raw.get("duration")
     return Video(
         url=raw["url"],
         title=raw.get("title"),
         thumbnail=raw.get("thumbnail"),
         provider=raw.get("provider"),
+        duration=duration if isinstance(duration, int) else None,
     )
 
 

@@ -3,10 +3,17 @@
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from tickerwire.news.extract.figures import image_url, lead_image, read_figures, split_credit
+from tickerwire.news.extract.figures import (
+    image_url,
+    lead_image,
+    read_figures,
+    split_credit,
+    without_lead,
+)
 from tickerwire.news.extract.jsonld import read_linked_data
 from tickerwire.news.extract.page_text import read_meta_tags
-from tickerwire.news.model import Figure
+from tickerwire.news.model import Figure, ImageSource
+from tickerwire.news.srcset import MAX_CANDIDATES
 
 BASE = "https://news.example/world/story.html"
 
@@ -235,3 +242,152 @@ def test_slug_named_different_pictures_are_not_merged() -> None:
     base = "https://static.example/img/fed-holds-rates-steady"
     assert not _same_image(f"{base}-lead.jpg", f"{base}-chart.png")
     assert not _same_image(f"{base}-trader.jpg", f"{base}-podium.jpg")
+
+
+def test_a_figure_keeps_the_widths_its_page_offered_and_shows_the_one_nearest_1200() -> None:
+    [figure] = figures_of(
+        '<figure><img src="/a-640.jpg" srcset="/a-2000.jpg 2000w, /a-400.jpg 400w,'
+        ' /a-1080.jpg 1080w"><figcaption>The port. Photo: Jo Smith</figcaption></figure>'
+    )
+    assert figure.sources == (
+        ImageSource("https://news.example/a-400.jpg", 400),
+        ImageSource("https://news.example/a-1080.jpg", 1080),
+        ImageSource("https://news.example/a-2000.jpg", 2000),
+    )
+    assert figure.url == "https://news.example/a-1080.jpg"
+    assert (figure.caption, figure.credit) == ("The port", "Jo Smith")
+
+
+def test_an_image_without_widths_keeps_its_src_and_no_sources() -> None:
+    [figure] = figures_of('<figure><img src="/a.jpg" srcset="/a.jpg 1x, /a@2x.jpg 2x"></figure>')
+    assert (figure.url, figure.sources) == ("https://news.example/a.jpg", ())
+
+
+def test_hostile_and_placeholder_candidates_are_not_renditions() -> None:
+    [figure] = figures_of(
+        '<figure><img src="/a.jpg" srcset="data:image/gif;base64,R0lGOD,lhAQ 10w,'
+        " javascript:alert(1) 20w, /img/blank.gif 30w, https://cdn.example/w_800,c_fill/a.jpg"
+        ' 800w"></figure>'
+    )
+    assert figure.sources == (ImageSource("https://cdn.example/w_800,c_fill/a.jpg", 800),)
+
+
+def test_a_page_cannot_make_a_figure_carry_endless_renditions() -> None:
+    srcset = ", ".join(f"/a-{w}.jpg {w}w" for w in range(100, 100 + 500))
+    [figure] = figures_of(f'<figure><img src="/a.jpg" srcset="{srcset}"></figure>')
+    assert len(figure.sources) == MAX_CANDIDATES
+
+
+def test_a_picture_gives_the_widths_of_its_source_for_every_screen_in_a_format_we_serve() -> None:
+    [figure] = figures_of(
+        "<figure><picture>"
+        '<source type="image/avif" srcset="/a-800.avif 800w">'
+        '<source media="(max-width: 600px)" srcset="/crop-400.jpg 400w">'
+        '<source type="image/webp" srcset="/a-800.webp 800w, /a-1600.webp 1600w">'
+        '<img src="/a.jpg"></picture></figure>'
+    )
+    assert [s.url.rsplit("/", 1)[1] for s in figure.sources] == ["a-800.webp", "a-1600.webp"]
+
+
+def test_a_lazy_srcset_wins_over_the_placeholder_in_srcset() -> None:
+    [figure] = figures_of(
+        '<figure><img src="/blank.gif" srcset="/blank.gif 1w"'
+        ' data-srcset="/a-600.jpg 600w, /a-1200.jpg 1200w"></figure>'
+    )
+    assert figure.url == "https://news.example/a-1200.jpg"
+    assert [s.width for s in figure.sources] == [600, 1200]
+
+
+def test_the_lead_image_named_by_one_of_a_figures_widths_takes_them_all() -> None:
+    html = (
+        '<meta property="og:image" content="https://img.example/port_og.jpg">'
+        '<figure><img src="https://img.example/p/port-small.jpg"'
+        ' srcset="https://img.example/port_og.jpg 1200w, https://img.example/p/x-600.jpg 600w">'
+        "<figcaption>The port. Photo: Jo Smith</figcaption></figure>"
+    )
+    tree = LexborHTMLParser(html)
+    figures = read_figures(tree, BASE)
+    lead = lead_image(read_meta_tags(tree), read_linked_data(tree), figures, BASE)
+    assert lead is not None and lead.credit == "Jo Smith"
+    assert [s.width for s in lead.sources] == [600, 1200]
+    assert without_lead(figures, lead) == []
+
+
+def test_a_schema_org_copyright_holder_is_the_credit_without_its_label_words() -> None:
+    """Hashed class names say nothing; ``itemprop`` still marks the credit, and the page's
+    visually hidden "Credit" label (printed twice) is not part of the name."""
+    (found,) = figures_of(
+        '<figure><img src="/harbour.jpg"><figcaption><span class="x1a">Boats at dawn.</span>'
+        '<span itemprop="copyrightHolder" class="x2b"><span>Credit</span><span>'
+        "<span>Credit</span><span>Lena Ortiz/Example Wire</span></span></span>"
+        "</figcaption></figure>"
+    )
+    assert (found.caption, found.credit) == ("Boats at dawn.", "Lena Ortiz/Example Wire")
+
+
+@pytest.mark.parametrize("prop", ["creator", "author"])
+def test_a_creator_or_author_inside_a_figure_is_its_credit(prop: str) -> None:
+    (found,) = figures_of(
+        f'<figure><img src="/harbour.jpg"><figcaption>Boats at dawn. <span itemprop="{prop}">'
+        "Photo: Lena Ortiz</span></figcaption></figure>"
+    )
+    assert (found.caption, found.credit) == ("Boats at dawn.", "Lena Ortiz")
+
+
+@pytest.mark.parametrize(
+    ("figcaption", "credit"),
+    [
+        ("Lena Ortiz/Example Wire", "Lena Ortiz/Example Wire"),
+        ("Getty Images", "Getty Images"),
+        ("harbourpictures.com", "harbourpictures.com"),
+        ("Photo by Lena Ortiz", "Lena Ortiz"),
+        ("Credit Lena Ortiz", "Lena Ortiz"),
+        ("Lena Ortiz for The Example Times", "Lena Ortiz for The Example Times"),
+        ("Image: Harbour Authority", "Harbour Authority"),
+    ],
+)
+def test_a_figcaption_that_is_only_a_credit_is_a_credit_with_no_caption(
+    figcaption: str, credit: str
+) -> None:
+    (found,) = figures_of(
+        f'<figure><img src="/harbour.jpg"><figcaption><span class="c7">{figcaption}</span>'
+        "</figcaption></figure>"
+    )
+    assert (found.caption, found.credit) == (None, credit)
+
+
+@pytest.mark.parametrize("figcaption", ["2012", "Key", "From our 2011 research", "Harbour"])
+def test_a_short_real_caption_is_not_taken_for_a_credit(figcaption: str) -> None:
+    (found,) = figures_of(
+        f'<figure><img src="/harbour.jpg"><figcaption>{figcaption}</figcaption></figure>'
+    )
+    assert (found.caption, found.credit) == (figcaption, None)
+
+
+def test_a_figcaption_that_is_only_an_empty_credit_label_gives_nothing() -> None:
+    (found,) = figures_of(
+        '<figure><img src="/harbour.jpg"><figcaption><span>Credit</span></figcaption></figure>'
+    )
+    assert (found.caption, found.credit) == (None, None)
+
+
+def test_caption_and_credit_spans_inside_a_figcaption_are_read_apart() -> None:
+    """A credit word that also opens the caption ("Harbour ...", credit "Harbour") must
+    not be cut out of the caption."""
+    (found,) = figures_of(
+        '<figure><img src="/harbour.jpg" width="570" height="0"><figcaption>'
+        '<span class="caption"><p>Harbour boats at dawn.</p></span>'
+        '<span class="credit"> Harbour </span></figcaption></figure>'
+    )
+    assert (found.caption, found.credit) == ("Harbour boats at dawn.", "Harbour")
+
+
+def test_a_figure_remembers_the_paragraph_it_stood_before() -> None:
+    (found,) = figures_of(
+        "<p>A summary the body extractor may well drop.</p>"
+        '<figure><img src="/harbour.jpg"><figcaption>Boats.</figcaption></figure>'
+        "<p>By A. Reporter</p>"
+        "<p>The first paragraph of the story proper, long enough to be one.</p>"
+    )
+    assert found.follows == "A summary the body extractor may well drop."
+    assert found.precedes == "The first paragraph of the story proper, long enough to be one."

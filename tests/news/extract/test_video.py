@@ -1,10 +1,12 @@
-"""The article's video: JSON-LD VideoObject, og:video, player iframes, <video>."""
+"""The article's video: JSON-LD VideoObject, og:video, player iframes, <video>; its running
+time where the page states it; never an API endpoint."""
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from tickerwire.news.extract.jsonld import read_linked_data
 from tickerwire.news.extract.page_text import read_meta_tags
-from tickerwire.news.extract.video import find_video
+from tickerwire.news.extract.video import find_video, is_api_endpoint, seconds
 from tickerwire.news.model import Video
 
 BASE = "https://news.example/world/story.html"
@@ -67,3 +69,100 @@ def test_a_headline_outside_the_article_is_not_the_videos_title() -> None:
         '<article><video src="/clip.mp4"></video><p>Body text.</p></article>'
     )
     assert video is not None and video.title is None
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("PT2M31S", 151),
+        ("PT0H06M33S", 393),
+        ("PT1M48.393S", 108),
+        ("PT156S", 156),
+        ("P0DT1H0M5S", 3605),
+        ("T1M02S", 62),
+        ("01:18", 78),
+        ("1:14:31", 4471),
+        ("224", 224),
+        (35, 35),
+        (12.6, 13),
+        ("", None),
+        ("PT0S", None),
+        ("P", None),
+        ("P3D", None),
+        ("1:75", None),
+        ("two minutes", None),
+        (True, None),
+        (float("nan"), None),
+        (None, None),
+    ],
+)
+def test_a_running_time_is_read_in_the_forms_pages_write_it(
+    written: object, expected: int | None
+) -> None:
+    assert seconds(written) == expected
+
+
+def test_json_ld_video_object_gives_its_duration() -> None:
+    video = video_of(
+        '<script type="application/ld+json">{"@type": "VideoObject", "name": "Rates",'
+        ' "embedUrl": "https://player.vimeo.com/video/123", "duration": "PT2M31S"}</script>'
+    )
+    assert video is not None and video.duration == 151
+
+
+@pytest.mark.parametrize("name", ["og:video:duration", "video:duration"])
+def test_og_video_gives_its_duration_in_seconds(name: str) -> None:
+    video = video_of(
+        '<meta property="og:video" content="https://cdn.example/clip.mp4">'
+        f'<meta property="{name}" content="151">'
+    )
+    assert video is not None and video.duration == 151
+
+
+@pytest.mark.parametrize("attribute", ["duration", "data-duration"])
+def test_a_video_element_gives_its_duration_attribute(attribute: str) -> None:
+    video = video_of(f'<video src="/clip.mp4" {attribute}="151"></video>')
+    assert video is not None and video.duration == 151
+
+
+def test_a_video_without_a_stated_duration_has_none() -> None:
+    video = video_of('<video src="/clip.mp4"></video>')
+    assert video is not None and video.duration is None
+
+
+def test_an_api_endpoint_is_passed_over_for_the_clips_own_page() -> None:
+    video = video_of(
+        '<script type="application/ld+json">{"@type": "VideoObject", "name": "Talks",'
+        ' "embedUrl": "https://fave.api.news.example/v1/fav/?video=talks",'
+        ' "contentUrl": "https://news.example/videos/talks", "thumbnailURL": "/talks.jpg"}'
+        "</script>"
+    )
+    assert video is not None
+    assert (video.url, video.thumbnail) == (
+        "https://news.example/videos/talks",
+        "https://news.example/talks.jpg",
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.news.example/videos/7",
+        "https://news.example/api/v1/videos/7",
+        "https://news.example/oembed?url=x",
+        "https://news.example/oembed/",
+        "https://news.example/videos/7.json",
+    ],
+)
+def test_an_api_endpoint_is_never_the_video(url: str) -> None:
+    assert is_api_endpoint(url)
+    assert video_of(f'<meta property="og:video" content="{url}">') is None
+
+
+def test_a_player_or_a_clip_is_not_an_api_endpoint() -> None:
+    for url in (
+        "https://www.youtube.com/embed/dQw4w9WgXcQ?feature=oembed",
+        "https://players.brightcove.net/1/default_default/index.html?videoId=2",
+        "https://cdn.example/rapid/clip.mp4",
+    ):
+        assert not is_api_endpoint(url)

@@ -1,12 +1,23 @@
-"""The article page and its JSON twin, from articles the pipeline stored."""
+"""The article page and its JSON twin, from articles the pipeline stored; its "Now watch"."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from support.newsroom import FED_STORY, OIL_STORY
+from support.http_server import LocalServer, Reply
+from support.images import picture
+from support.newsroom import FED_STORY, OIL_STORY, Story, rss
+from support.portal import newsroom_settings
+from support.runtimes import opened_runtime, subscribe
+from tickerwire.humanize import running_time
 from tickerwire.runtime import Runtime
+from tickerwire.web.app import create_app
 
 
 def article_id(runtime: Runtime, title: str) -> int:
@@ -73,3 +84,122 @@ def test_the_feeds_page_shows_each_feeds_state_and_next_fetch(
     assert row.css_first(".feed-title").text() == "Example Wire"
     assert "ok" in row.text() and "in " in row.text()
     assert client.get("/feeds.json").json()["feeds"][0]["entries"] == 2
+
+
+CLIP_STORY = Story(
+    "chair-speaks",
+    "The chair explains the decision",
+    [
+        "The chair of the central bank took questions for an hour after the decision, "
+        "explaining why the committee chose to wait for more data before moving.",
+        "She said the labour market remained tight and that wage growth had only begun to "
+        "slow, which left the committee wary of cutting too early in the cycle.",
+    ],
+)
+EMBED_STORY = replace(
+    CLIP_STORY,
+    slug="press-conference",
+    title="Watch the press conference in full",
+    paragraphs=[
+        "The full press conference is below, from the opening statement to the last "
+        "question, as broadcast by the bank on its own channel on Wednesday.",
+        "Reporters pressed the chair on the timing of the first cut and on the size of the "
+        "balance sheet, which the bank has been shrinking since the spring.",
+    ],
+    minutes_after=5,
+)
+CLIP_STILL = picture("JPEG", (640, 360))
+
+
+def video_page(story: Story, base: str, video: dict[str, str]) -> bytes:
+    linked = json.dumps({"@context": "https://schema.org", "@type": "VideoObject", **video})
+    body = "".join(f"<p>{p}</p>" for p in story.paragraphs)
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{story.title} | Example Wire</title>
+<meta property="og:site_name" content="Example Wire">
+<meta property="article:published_time" content="{story.published.isoformat()}">
+<script type="application/ld+json">{linked}</script>
+</head><body><article><h1>{story.title}</h1>{body}</article></body></html>""".encode()
+
+
+@dataclass
+class Clips:
+    client: TestClient
+    server: LocalServer
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def clips(database_url: str) -> Iterator[Clips]:
+    """Two stories with a video each, from a local publisher: a clip whose JSON-LD names an
+    API endpoint as its embed and the clip's page beside it, and a YouTube embed."""
+    settings = newsroom_settings(database_url)
+    with LocalServer() as server:
+        base = server.base_url
+        clip = {
+            "name": "The chair speaks",
+            "embedUrl": f"{base}/api/v1/player?clip=chair-speaks",
+            "contentUrl": f"{base}/videos/chair-speaks",
+            "thumbnailUrl": f"{base}/img/chair-still.jpg",
+            "duration": "PT2M31S",
+        }
+        embed = {
+            "name": "Press conference",
+            "embedUrl": "https://www.youtube.com/embed/dQw4w9WgXcQ",
+            "duration": "PT1H4M9S",
+        }
+        pages = [(CLIP_STORY, clip), (EMBED_STORY, embed)]
+        stories = [story for story, _ in pages]
+        server.route("/feed.xml", Reply(body=rss("Example Wire", base, stories)))
+        for story, video in pages:
+            server.route(f"/news/{story.slug}", Reply(body=video_page(story, base, video)))
+        server.route("/img/chair-still.jpg", Reply(body=CLIP_STILL))
+        with opened_runtime(settings, subscribe(server.url("/feed.xml"))) as runtime:
+            ids = {a.url.rsplit("/", 1)[1]: a.id for a in runtime.news.latest_articles()}
+        # The app opens a runtime of its own, so images it fetches on demand are fetched
+        # on the one event loop it runs on.
+        with TestClient(create_app(settings)) as client:
+            yield Clips(client, server, ids)
+
+
+def test_now_watch_shows_the_running_time_and_links_to_the_clip_never_to_an_api(
+    clips: Clips,
+) -> None:
+    page = clips.client.get(f"/article/{clips.ids[CLIP_STORY.slug]}").text
+    watch = HTMLParser(page).css_first(".now-watch")
+    link = watch.css_first("a.video-link")
+    assert link.attributes["href"] == clips.server.url("/videos/chair-speaks")
+    duration = watch.css_first(".duration")
+    assert (duration.text(), duration.attributes["datetime"]) == ("2:31", "PT151S")
+    assert "/api/" not in page
+
+
+def test_an_embedded_video_shows_its_running_time_beside_its_title(clips: Clips) -> None:
+    page = clips.client.get(f"/article/{clips.ids[EMBED_STORY.slug]}").text
+    watch = HTMLParser(page).css_first(".now-watch")
+    assert watch.css_first("iframe").attributes["src"] == (
+        "https://www.youtube.com/embed/dQw4w9WgXcQ"
+    )
+    assert watch.css_first(".video-caption").text() == "Press conference 1:04:09"
+
+
+def test_the_videos_still_is_loaded_from_the_portal(clips: Clips) -> None:
+    page = clips.client.get(f"/article/{clips.ids[CLIP_STORY.slug]}").text
+    still = HTMLParser(page).css_first(".now-watch img").attributes["src"] or ""
+    runtime = clips.client.app.state.runtime
+    assert still == runtime.media.path(clips.server.url("/img/chair-still.jpg"))
+    answer = clips.client.get(still)
+    assert answer.status_code == 200 and answer.content == CLIP_STILL
+
+
+def test_the_json_twin_carries_the_running_time(clips: Clips) -> None:
+    twin = clips.client.get(f"/article/{clips.ids[CLIP_STORY.slug]}.json").json()
+    assert (twin["video"]["duration"], twin["video"]["duration_text"]) == (151, "2:31")
+    assert twin["video"]["url"] == clips.server.url("/videos/chair-speaks")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(7, "0:07"), (151, "2:31"), (3600, "1:00:00"), (3849, "1:04:09")]
+)
+def test_a_running_time_reads_as_a_player_shows_it(seconds: int, shown: str) -> None:
+    assert running_time(seconds) == shown

@@ -4,7 +4,9 @@ Body extractors keep an ``<img>`` but drop its ``<figcaption>`` and the photogra
 which a news page must show. So figures are read from the page itself: ``<figure>`` and
 WordPress ``.wp-caption`` blocks outside navigation, asides and "related stories" rails; the
 credit is taken from a credit/copyright element, or split off the caption text ("Photo: ...",
-"© ...", "REUTERS/...", "(AP Photo/...)"). Lazy-loaded images are followed to their real URL.
+"© ...", "REUTERS/...", "(AP Photo/...)"). Lazy-loaded images are followed to their real URL,
+and the widths a page offers (``srcset``, ``<picture><source>``) are kept as the figure's
+sources, its URL the one nearest what our pages show (news/srcset.py).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tickerwire.media.raster import MEDIA_TYPES
 from tickerwire.news.extract.jsonld import LinkedData, text_value
 from tickerwire.news.extract.page_text import MetaTags, clean_text, first_meta
-from tickerwire.news.model import Figure
+from tickerwire.news.model import Figure, ImageSource
+from tickerwire.news.srcset import MAX_CANDIDATES, Candidate, parse_srcset, preferred
 
 _LAZY_ATTRS = (
     "data-src",
@@ -73,6 +77,16 @@ _AGENCY = re.compile(
     r"Xinhua|dpa|Alamy|iStock|PA|Pool|NurPhoto|SOPA|Sipa|ANP|Anadolu)\b"
 )
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]{2,80})\)\s*$")
+_LABEL_WORDS = re.compile(
+    r"^(?:\W*(?:credits?\b\s*:?|(?:photo(?:graph)?s?|images?|pictures?)\s*:))+\s*",
+    re.IGNORECASE,
+)
+"""Label words before a credit ("Credit", "Photo:"), repeated where a page prints one for
+screen readers and one for the eye ("Credit Credit Jeon Heon-Kyun/EPA")."""
+_CREDIT_PROPS = "[itemprop=copyrightHolder], [itemprop=creator], [itemprop=author]"
+"""schema.org marks of the credit element, found where class names are hashed (NYT)."""
+_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_BARE_AGENCY = re.compile(rf"^(?:{_AGENCY.pattern})(?:\s*/\s*(?:{_AGENCY.pattern}))*$")
 
 
 def absolute(url: str | None, base: str | None) -> str | None:
@@ -86,22 +100,67 @@ def absolute(url: str | None, base: str | None) -> str | None:
     return resolved if urlsplit(resolved).scheme in {"http", "https"} else None
 
 
+_SOURCE_TYPES = frozenset({"", "image/jpg", *MEDIA_TYPES.values()})
+"""The ``<source type>`` values of images we serve ("": a source that does not say)."""
+
+
+def _size(candidate: Candidate) -> float:
+    if candidate.width is not None:
+        return candidate.width
+    return float(candidate.descriptor[:-1]) * 1000 if candidate.descriptor else 0.0
+
+
 def _largest_from_srcset(srcset: str) -> str | None:
-    best: tuple[float, str] | None = None
-    for candidate in srcset.split(","):
-        bits = candidate.strip().split()
-        if not bits:
-            continue
-        size = 0.0
-        if len(bits) > 1 and bits[1][:-1].replace(".", "", 1).isdigit():
-            size = float(bits[1][:-1]) * (1 if bits[1].endswith("w") else 1000)
-        if best is None or size > best[0]:
-            best = (size, bits[0])
-    return best[1] if best else None
+    largest = max(parse_srcset(srcset), key=_size, default=None)
+    return largest.url if largest else None
+
+
+def _widths(srcset: str | None, base: str | None) -> tuple[ImageSource, ...]:
+    """The width candidates of a ``srcset`` resolved against the page, placeholders and
+    ``data:`` left out: narrowest first, one per width, at most ``MAX_CANDIDATES``."""
+    by_width: dict[int, str] = {}
+    for candidate in parse_srcset(srcset or ""):
+        url = absolute(candidate.url, base)
+        if candidate.width is not None and url and not _PLACEHOLDER.search(candidate.url):
+            by_width.setdefault(candidate.width, url)
+    return tuple(ImageSource(by_width[w], w) for w in sorted(by_width)[:MAX_CANDIDATES])
+
+
+def _srcset_of(node: LexborNode) -> str | None:
+    return node.attributes.get("data-srcset") or node.attributes.get("srcset")
+
+
+def picture_sources(picture: LexborNode, base: str | None) -> tuple[ImageSource, ...]:
+    """The widths of a ``<picture>``'s first ``<source>`` in a format we serve, one meant
+    for every screen (no ``media``) where there is one rather than an art-directed crop."""
+    sources = [
+        node
+        for node in picture.css("source")
+        if (node.attributes.get("type") or "").split(";")[0].strip().lower() in _SOURCE_TYPES
+    ]
+    for node in sorted(sources, key=lambda node: "media" in node.attributes):
+        widths = _widths(_srcset_of(node), base)
+        if widths:
+            return widths
+    return ()
+
+
+def image_sources(img: LexborNode, base: str | None) -> tuple[ImageSource, ...]:
+    """The widths the page offers for an ``<img>``: its own (lazy-loaded) ``srcset``, else
+    those of the ``<picture>`` it is in."""
+    widths = _widths(_srcset_of(img), base)
+    if widths or img.parent is None or img.parent.tag != "picture":
+        return widths
+    return picture_sources(img.parent, base)
 
 
 def image_url(img: LexborNode, base: str | None) -> str | None:
-    """The real image behind an ``<img>``, looking past lazy-loading placeholders."""
+    """The real image behind an ``<img>``, looking past lazy-loading placeholders: of the
+    widths it offers, the one nearest what our pages show; else its ``src``, a lazy-loading
+    attribute, or the largest of its density candidates."""
+    chosen = preferred(image_sources(img, base))
+    if chosen is not None:
+        return chosen.url
     attrs = img.attributes
     src = (attrs.get("src") or "").strip()
     if src and not _PLACEHOLDER.search(src):
@@ -109,13 +168,8 @@ def image_url(img: LexborNode, base: str | None) -> str | None:
     for name in _LAZY_ATTRS:
         if attrs.get(name):
             return absolute(attrs[name], base)
-    srcset = attrs.get("data-srcset") or attrs.get("srcset")
-    if not srcset and img.parent is not None and img.parent.tag == "picture":
-        source = img.parent.css_first("source[srcset]")
-        srcset = source.attributes.get("srcset") if source else None
-    if srcset:
-        return absolute(_largest_from_srcset(srcset), base)
-    return None
+    srcset = _srcset_of(img)
+    return absolute(_largest_from_srcset(srcset), base) if srcset else None
 
 
 def off_article(node: LexborNode) -> bool:
@@ -157,6 +211,30 @@ def split_credit(caption: str) -> tuple[str | None, str | None]:
     return caption or None, None
 
 
+def without_label(credit: str | None) -> str | None:
+    """The credit without the label words a page prints before it ("Credit", "Photo:"),
+    which the page shows apart from the name and which would read twice beside our own
+    credit styling; a credit that is only a label is None."""
+    if not credit:
+        return None
+    return _LABEL_WORDS.sub("", credit, count=1).strip(" .;|") or None
+
+
+def only_a_credit(text: str) -> bool:
+    """Whether a whole figcaption is a credit with no caption: "Name/Agency", a bare agency
+    ("Getty Images"), a photo site's domain ("topleftpixel.com"), "Photo by Name", "Credit
+    Name", "Name for Publication" or "Image: Source". Short real captions ("2012", "Key",
+    "From our 2011 research") match none of these forms, so they stay captions."""
+    text = " ".join(text.split()).strip(" .")
+    if not text or len(text.split()) > 12:
+        return False
+    if _NAME_SLASH_AGENCY.match(text) and not re.search(r"[.!?]\s", text):
+        return True
+    if _BARE_AGENCY.fullmatch(text) or _DOMAIN.fullmatch(text):
+        return True
+    return split_credit(text)[0] is None and split_credit(text)[1] is not None
+
+
 def _looks_like_a_credit(text: str) -> bool:
     """Whether what follows a leading "Credit" names who made the picture, rather than
     being a caption that happens to start with the word ("Credit Suisse shares fell")."""
@@ -169,11 +247,13 @@ def _looks_like_a_credit(text: str) -> bool:
     )
 
 
-def _caption_and_credit(block: LexborNode) -> tuple[str | None, str | None]:
-    caption_node = block.css_first("figcaption") or block.css_first(
-        ".wp-caption-text, [class*='caption']"
-    )
-    credit_node = next(
+def _credit_node(block: LexborNode) -> LexborNode | None:
+    """The block's credit element: one marked as the picture's copyright holder, creator or
+    author (schema.org), else one whose class says credit, copyright or photographer."""
+    marked = block.css_first(_CREDIT_PROPS)
+    if marked is not None and marked.tag not in {"img", "picture", "source", "figure"}:
+        return marked
+    return next(
         (
             n
             for n in block.css("[class]")
@@ -182,14 +262,41 @@ def _caption_and_credit(block: LexborNode) -> tuple[str | None, str | None]:
         ),
         None,
     )
+
+
+def _caption_and_credit(block: LexborNode) -> tuple[str | None, str | None]:
+    caption_node = block.css_first("figcaption") or block.css_first(
+        ".wp-caption-text, [class*='caption']"
+    )
+    if caption_node is not None and caption_node.tag == "figcaption":
+        # A figcaption that holds a caption span and a credit span (CNET): read the span.
+        inner = next(
+            (
+                n
+                for n in caption_node.css("[class~='caption'], [class*='caption-text']")
+                if n.mem_id != caption_node.mem_id  # lexbor matches the figcaption itself
+            ),
+            None,
+        )
+        caption_text = clean_text(inner) if inner is not None else None
+    else:
+        caption_text = None
+    credit_node = _credit_node(block)
     credit = clean_text(credit_node)
-    caption = clean_text(caption_node)
-    if credit and caption and credit in caption:
+    caption = caption_text or clean_text(caption_node)
+    if caption and without_label(caption) is None:
+        caption = None  # only a label ("Credit") whose credit the page left empty
+    if credit and caption and credit in caption and not caption_text:
         caption = " ".join(caption.replace(credit, " ").split()) or None
     if credit:
         credit = _CREDIT_WORD.sub("", credit, count=1).strip() or credit
-        return caption, credit
-    return split_credit(caption) if caption else (None, None)
+        return caption, without_label(credit)
+    if caption and only_a_credit(caption):
+        return None, without_label(split_credit(caption)[1] or caption) or caption
+    if not caption:
+        return None, None
+    text, found = split_credit(caption)
+    return text, without_label(found)
 
 
 _TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "pre"})
@@ -197,6 +304,11 @@ _FIGURE_BLOCKS = frozenset({"figure", "div"})
 FOLLOWS_CHARS = 80
 """How much of the preceding text a figure remembers: enough to find that paragraph again
 in the extracted body, short enough to survive the extractor's trimming of its start."""
+
+
+PRECEDES_MIN_CHARS = 60
+"""The shortest paragraph a figure remembers standing before: shorter ones under a photo
+are bylines and datelines ("By Nelson D. Schwartz") that the body does not keep."""
 
 
 def _inside_figure(node: LexborNode) -> bool:
@@ -208,21 +320,31 @@ def _inside_figure(node: LexborNode) -> bool:
     return False
 
 
-def _preceding_texts(tree: LexborHTMLParser, blocks: list[LexborNode]) -> dict[int, str]:
-    """For each figure block, the end of the last paragraph before it in the page."""
+def _neighbour_texts(
+    tree: LexborHTMLParser, blocks: list[LexborNode]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """For each figure block, the end of the last paragraph before it in the page and the
+    start of the first paragraph after it: the body may drop the one (a summary) and keep
+    the other."""
     wanted = {block.mem_id for block in blocks}
-    found: dict[int, str] = {}
+    before: dict[int, str] = {}
+    after: dict[int, str] = {}
+    waiting: list[int] = []
     last = ""
     root = tree.body or tree.root
     for node in root.traverse() if root is not None else ():
         if node.tag in _FIGURE_BLOCKS and node.mem_id in wanted:
             if last:
-                found[node.mem_id] = last
+                before[node.mem_id] = last
+            waiting.append(node.mem_id)
         elif node.tag in _TEXT_BLOCKS and not _inside_figure(node):
             text = " ".join((node.text(deep=True, separator=" ") or "").split())
             if len(text) >= 20:
                 last = text[-FOLLOWS_CHARS:]
-    return found
+                if len(text) >= PRECEDES_MIN_CHARS:
+                    after.update((mem_id, text[:FOLLOWS_CHARS]) for mem_id in waiting)
+                    waiting = []
+    return before, after
 
 
 def read_figures(tree: LexborHTMLParser, base: str | None) -> list[Figure]:
@@ -230,7 +352,7 @@ def read_figures(tree: LexborHTMLParser, base: str | None) -> list[Figure]:
     with the text it followed."""
     figures: dict[str, Figure] = {}
     blocks = tree.css("figure, div.wp-caption")
-    follows = _preceding_texts(tree, blocks)
+    follows, precedes = _neighbour_texts(tree, blocks)
     for block in blocks:
         if (block.parent is not None and block.parent.tag == "figure") or off_article(block):
             continue
@@ -238,23 +360,30 @@ def read_figures(tree: LexborHTMLParser, base: str | None) -> list[Figure]:
         if img is not None and _is_tiny(img):
             continue
         url = image_url(img, base) if img is not None else None
-        if url is None:
-            source = block.css_first("picture source[srcset]")
-            srcset = source.attributes.get("srcset") if source else None
-            url = absolute(_largest_from_srcset(srcset), base) if srcset else None
+        sources = image_sources(img, base) if img is not None else ()
+        if url is None and (picture := block.css_first("picture")) is not None:
+            sources = picture_sources(picture, base)
+            url = chosen.url if (chosen := preferred(sources)) else None
         if url is None or url in figures:
             continue
         caption, credit = _caption_and_credit(block)
         alt = (" ".join((img.attributes.get("alt") or "").split()) or None) if img else None
         figures[url] = Figure(
-            url=url, caption=caption, credit=credit, alt=alt, follows=follows.get(block.mem_id)
+            url=url,
+            caption=caption,
+            credit=credit,
+            alt=alt,
+            follows=follows.get(block.mem_id),
+            precedes=precedes.get(block.mem_id),
+            sources=sources,
         )
     return list(figures.values())
 
 
 def _is_tiny(img: LexborNode) -> bool:
     sides = (img.attributes.get("width") or "", img.attributes.get("height") or "")
-    return any(side.strip().isdigit() and int(side) < _MIN_SIDE for side in sides)
+    # A side of 0 is a page leaving the height to the image's ratio (CNET), not a pixel.
+    return any(side.strip().isdigit() and 0 < int(side) < _MIN_SIDE for side in sides)
 
 
 def _image_key(url: str) -> tuple[str, str]:
@@ -355,7 +484,7 @@ def lead_image(
         lead = Figure(url=og_url, caption=None, credit=None, alt=alt)
     if lead is None:
         return figures[0] if figures else None
-    match = next((f for f in figures if _same_image(f.url, lead.url)), None)
+    match = next((f for f in figures if _same_picture(f, lead.url)), None)
     if match is None:
         return lead
     return Figure(
@@ -363,8 +492,14 @@ def lead_image(
         caption=lead.caption or match.caption,
         credit=lead.credit or match.credit,
         alt=lead.alt or match.alt,
+        sources=match.sources,
     )
 
 
+def _same_picture(figure: Figure, url: str) -> bool:
+    """Whether ``url`` is the figure's picture, in the rendition it shows or another it offers."""
+    return any(_same_image(u, url) for u in (figure.url, *(s.url for s in figure.sources)))
+
+
 def without_lead(figures: list[Figure], lead: Figure | None) -> list[Figure]:
-    return [f for f in figures if lead is None or not _same_image(f.url, lead.url)]
+    return [f for f in figures if lead is None or not _same_picture(f, lead.url)]

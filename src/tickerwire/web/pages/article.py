@@ -12,12 +12,22 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
+from tickerwire.humanize import running_time
 from tickerwire.news.demo import is_demo_url
+from tickerwire.news.extract.video import is_api_endpoint
 from tickerwire.news.model import ArticleTags, Figure, Video
-from tickerwire.news.trackers import is_tracker_image, without_tracking
+from tickerwire.news.srcset import ARTICLE_SIZES
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
-from tickerwire.web.parts import Headline, headline, image_src, quote_figures, time_text
+from tickerwire.web.parts import (
+    Headline,
+    checked_image,
+    headline,
+    image_src,
+    image_srcset,
+    quote_figures,
+    time_text,
+)
 from tickerwire.web.twins import Page, PageNotFound, PageRequest
 
 MORE_FROM = 5
@@ -39,6 +49,9 @@ class FigureView(BaseModel):
     caption: str | None
     credit: str | None
     alt: str | None
+    srcset: str | None = None
+    """Every width the publisher offered, each loaded from where ``url`` is."""
+    sizes: str | None = None
 
 
 class VideoView(BaseModel):
@@ -46,7 +59,12 @@ class VideoView(BaseModel):
     embed_url: str | None
     title: str | None
     thumbnail: str | None
+    """Loaded from our own origin, as every image is."""
     provider: str | None
+    duration: int | None
+    """Running time in seconds."""
+    duration_text: str | None
+    """The running time as a player shows it: "2:31", "1:04:09"."""
 
 
 class SourceView(BaseModel):
@@ -95,24 +113,29 @@ class ArticlePage(BaseModel):
 
 
 def _figure(runtime: Runtime, figure: Figure | None) -> FigureView | None:
-    """A figure outside the body (the hero image, the twin's list): its URL checked again
-    on output, as every URL field is, trackers and tracking parameters included."""
-    url = safe_url(figure.url) if figure else None
-    if figure is None or url is None or is_tracker_image(url):
+    """A figure outside the body (the hero image, the twin's list): its URLs checked again
+    on output, as every URL field is, trackers and tracking parameters included, and each
+    of its widths loaded from where its ``src`` is."""
+    url = checked_image(figure.url) if figure else None
+    if figure is None or url is None:
         return None
-    url = without_tracking(url)
+    srcset = image_srcset(runtime, figure.sources)
     return FigureView(
         url=image_src(runtime, url) or url,
         source_url=url,
         caption=figure.caption,
         credit=figure.credit,
         alt=figure.alt,
+        srcset=srcset,
+        sizes=ARTICLE_SIZES if srcset else None,
     )
 
 
 def _video(runtime: Runtime, video: Video | None) -> VideoView | None:
+    """The "Now watch" part, linking only where a reader can watch (never to an API
+    endpoint), its still from our own origin."""
     url = safe_url(video.url) if video else None
-    if video is None or url is None:
+    if video is None or url is None or is_api_endpoint(url):
         return None
     parts = urlsplit(url)
     embeddable = parts.hostname in EMBED_HOSTS and (
@@ -124,6 +147,8 @@ def _video(runtime: Runtime, video: Video | None) -> VideoView | None:
         title=video.title,
         thumbnail=image_src(runtime, video.thumbnail),
         provider=video.provider,
+        duration=video.duration,
+        duration_text=running_time(video.duration) if video.duration else None,
     )
 
 
