@@ -3,7 +3,8 @@
 Each fixture page in fixtures/pages/ is small and written for one set of behaviours: a news
 article with JSON-LD, Open Graph, captioned figures and a YouTube embed; a page of lazily
 loaded images; a windows-1252 page; a section front that is not an article; a body carrying
-script, event handlers and javascript: links.
+script, event handlers and javascript: links; a chant printed four times, which trafilatura
+keeps once; a short story above longer teasers of other stories.
 """
 
 import gzip
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from tickerwire.news.extract.article import (
     MAX_PAGE_BYTES,
@@ -21,11 +23,18 @@ from tickerwire.news.extract.article import (
     extract_article,
     extract_file,
 )
+from tickerwire.news.extract.second_opinion import covered, is_doubtful, read_prose
 from tickerwire.news.model import Article
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 NEWS_URL = "https://www.harbour.example/markets/copper-record-2026?ref=feed"
 LAZY_URL = "https://zeitung.example/stadt/hafen.html"
+CHANT_URL = "https://www.harbour.example/markets/picket-line-song"
+RELATED_URL = "https://www.harbour.example/markets/copper-slips"
+CHANT = (
+    "Sing it low and sing it slow, the tide comes in and the tide will go, and the harbour "
+    "keeps what the sailors know."
+)
 
 
 def page(name: str) -> bytes:
@@ -145,6 +154,23 @@ def test_picture_source_serves_an_img_without_src(lazy: Article) -> None:
 
 def test_title_is_the_h1_found_inside_the_document_title(lazy: Article) -> None:
     assert lazy.title == "Der Hafen am Abend"
+
+
+def test_body_trafilatura_cut_short_is_read_again_by_readability_lxml() -> None:
+    article = extract_article(page("repeated_chant.html"), url=CHANT_URL)
+    assert article.text.count(CHANT) == 4
+    assert article.body_html.startswith("<p>They sang it four times over:</p>")
+    assert "Home" not in article.text
+
+
+def test_trafilatura_body_stands_when_readability_lxml_holds_no_more_of_the_prose() -> None:
+    html = page("related_stories.html")
+    article = extract_article(html, url=RELATED_URL)
+    prose = read_prose(LexborHTMLParser(html.decode()))
+    assert is_doubtful(prose, covered(prose, article.text)), "the page must be in doubt"
+    assert article.text.startswith("Copper fell two per cent on Tuesday")
+    assert "warehouses were still ample" in article.text
+    assert "Zinc" not in article.text
 
 
 def test_declared_legacy_encoding_is_decoded() -> None:

@@ -1,7 +1,9 @@
 """extract_file over a sample of the real article pages in the shared corpus (read in place).
 
 No page may make an exception escape; nearly all must come out as articles with a body.
-Accuracy against the corpus ground truth is measured by bench/extraction_accuracy.py.
+Accuracy against the corpus ground truth is measured by bench/extraction_accuracy.py; only
+Readability's metadata test pages, each written for one rule of meta tag precedence, are
+checked here one by one.
 """
 
 import json
@@ -9,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tickerwire.news.extract.article import extract_file
+from tickerwire.news.extract.article import extract_article, extract_file
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "articles"
+READABILITY_PAGES = CORPUS / "readability" / "test-pages"
+METADATA_PAGES = ("003-metadata-preferred", "004-metadata-space-separated-properties")
 PER_CORPUS = 20
 
 pytestmark = pytest.mark.skipif(
@@ -51,3 +55,11 @@ def test_nearly_every_sampled_page_is_an_article_with_a_body(
 ) -> None:
     with_body = [r for r in results if r.get("text")]
     assert len(with_body) >= 0.9 * len(results), [r for r in results if "error" in r]
+
+
+@pytest.mark.parametrize("name", METADATA_PAGES)
+def test_readability_metadata_pages_give_their_expected_title_and_byline(name: str) -> None:
+    folder = READABILITY_PAGES / name
+    expected = json.loads((folder / "expected-metadata.json").read_text(encoding="utf-8"))
+    article = extract_article((folder / "source.html").read_bytes(), url="http://fakehost/")
+    assert (article.title, article.byline) == (expected["title"], expected["byline"])

@@ -1,5 +1,6 @@
 """JSON-LD blocks in their many shapes, read into one."""
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from tickerwire.news.extract.jsonld import LinkedData, read_linked_data, text_value
@@ -35,6 +36,17 @@ def test_video_objects_are_collected_apart_from_the_article() -> None:
 def test_broken_block_is_skipped_and_the_next_one_read() -> None:
     data = linked('{"@type": "NewsArticle", ', '{"@type": "BlogPosting", "headline": "Oil"}')
     assert data.article == {"@type": "BlogPosting", "headline": "Oil"}
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<![CDATA[ {"@type": "NewsArticle", "headline": "Oil"} ]]>',
+        '<!-- {"@type": "NewsArticle", "headline": "Oil"} -->',
+    ],
+)
+def test_block_wrapped_for_old_xhtml_parsers_is_read(block: str) -> None:
+    assert linked(block).article == {"@type": "NewsArticle", "headline": "Oil"}
 
 
 def test_block_nested_beyond_reason_is_skipped() -> None:

@@ -5,11 +5,14 @@ The body comes from trafilatura without comments, links or images. On the corpus
 bench/extraction_accuracy.py, asking it for links or images makes it keep link lists and
 caption blocks (about four points of body F1 lost), and ``favor_recall`` (alone, or as a
 second try when the first text is short) wins a little on one corpus and loses about a
-point on another, so its default balance stays. Everything trafilatura loses or guesses weakly
-(figures with captions and credits, JSON-LD headline and authors, site name, video) is read
-from one selectolax parse of the same page and returned beside the body, which therefore
-never contains images: a page shows ``lead_image``, then ``body_html``, with ``figures``
-as a gallery. The body then goes through the project's one sanitizer.
+point on another, so its default balance stays. Where trafilatura's text holds little of
+the prose the page keeps in one place, readability-lxml reads the page too and its body is
+taken when it holds much more of that prose (second_opinion.py); that costs time on about
+one page in ten. Everything trafilatura loses or guesses weakly (figures with captions and
+credits, JSON-LD headline and authors, site name, video) is read from one selectolax parse
+of the same page and returned beside the body, which therefore never contains images:
+news/compose.py places ``figures`` between the body's blocks when the article is stored.
+Whichever extractor gave it, the body then goes through the project's one sanitizer.
 
 Pages that are not articles raise ``ExtractionError``: an empty or whitespace-only document,
 a page too large, a page from which no body text can be extracted, and one whose extracted
@@ -39,6 +42,13 @@ from tickerwire.news.extract.figures import lead_image, read_figures, without_le
 from tickerwire.news.extract.jsonld import read_linked_data
 from tickerwire.news.extract.metadata import PageMeta, read_metadata
 from tickerwire.news.extract.page_text import read_meta_tags
+from tickerwire.news.extract.second_opinion import (
+    covered,
+    is_doubtful,
+    prefers_second,
+    read_prose,
+    readability_body,
+)
 from tickerwire.news.extract.video import find_video
 from tickerwire.news.model import Article, Figure, Video
 from tickerwire.news.sanitize import html_to_text, sanitize_html
@@ -61,6 +71,7 @@ building slows down with the square of the nesting depth (100,000 nested ``<div>
 seconds), while the largest of the 868 real pages in the shared corpus has under 20,000."""
 MAX_LINK_SHARE = 0.8
 """A body whose text is mostly the texts of the page's links is a menu, not an article."""
+_WRAPPERS = frozenset({"div", "section", "article", "main"})
 
 
 class ExtractionError(Exception):
@@ -95,11 +106,14 @@ def _body_tree(html: str, url: str | None) -> tuple[HtmlElement, str] | None:
     return document.body, document.text or ""
 
 
-def _body_html(body: HtmlElement, title: str | None) -> str:
-    """trafilatura's body as HTML, without a leading heading that repeats the title."""
-    root = convert_to_html(body)
-    inner = root.find("body")
-    children = list(inner) if inner is not None else []
+def _body_html(root: HtmlElement | None, title: str | None) -> str:
+    """The markup inside a body's root element, unwrapped from single wrappers, without a
+    leading heading that repeats the title."""
+    children = list(root) if root is not None else []
+    while (
+        len(children) == 1 and children[0].tag in _WRAPPERS and not (children[0].text or "").strip()
+    ):
+        children = list(children[0])
     if children and title and re.fullmatch(r"h[1-6]", str(children[0].tag)):
         heading = " ".join("".join(children[0].itertext()).split())
         if heading.casefold() == " ".join(title.split()).casefold():
@@ -144,8 +158,25 @@ def extract_article(
     body, raw_text = extracted
     if _mostly_links(tree, raw_text):
         raise ExtractionError("not an article page: only links")
-    body_html = sanitize_html(_body_html(body, meta.title), base_url=base)
+    root = _second_opinion(tree, text_html, raw_text)
+    if root is None:
+        root = convert_to_html(body).find("body")
+    body_html = sanitize_html(_body_html(root, meta.title), base_url=base)
     return _article(meta, lead, without_lead(figures, lead), video, body_html)
+
+
+def _second_opinion(tree: LexborHTMLParser, html: str, text: str) -> HtmlElement | None:
+    """readability-lxml's body, on the rare page where trafilatura's text looks wrong and
+    readability-lxml's is better (see second_opinion.py); None keeps trafilatura's."""
+    prose = read_prose(tree)
+    held = covered(prose, text)
+    if not is_doubtful(prose, held):
+        return None
+    second = readability_body(html)
+    if second is None or not prefers_second(prose, held, covered(prose, second.text_content())):
+        return None
+    log.debug("body taken from readability-lxml: it holds more of the page's prose")
+    return second
 
 
 def _article(
@@ -192,6 +223,7 @@ def article_to_json(article: Article, *, source: str) -> dict[str, Any]:
                 "title": video.title,
                 "thumbnail": video.thumbnail,
                 "provider": video.provider,
+                "duration": video.duration,
             }
             if video
             else None

@@ -9,6 +9,7 @@ them into plain dicts so metadata.py and figures.py read one shape.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,9 @@ ARTICLE_TYPES = frozenset(
 )
 _MAX_BLOCK_CHARS = 2_000_000
 _MAX_DEPTH = 8
+_WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*;?\s*$")
+"""Some CMSs wrap the block in ``<![CDATA[ ... ]]>`` or ``<!-- ... -->`` for old XHTML
+parsers; the JSON inside is intact."""
 
 
 @dataclass
@@ -84,7 +88,7 @@ def read_linked_data(tree: LexborHTMLParser) -> LinkedData:
         if not raw or len(raw) > _MAX_BLOCK_CHARS:
             continue
         try:
-            parsed = json.loads(raw.strip().rstrip(";"), strict=False)
+            parsed = json.loads(_WRAPPER.sub("", raw).strip().rstrip(";"), strict=False)
         except (ValueError, RecursionError):
             continue
         for node in _nodes(parsed):

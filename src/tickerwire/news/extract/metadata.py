@@ -10,6 +10,7 @@ lose their " | Site name" decoration, bylines their "By ".
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,7 +32,12 @@ from tickerwire.news.extract.page_text import (
     squash,
 )
 
-_SEPARATORS = re.compile(r"\s+[|\-–—:·•«»/]+\s+|\s+::\s+")
+_SEPARATORS = re.compile(r"\s+[|\-–—:·•«»‹›/@]+\s+|\s+::\s+")
+"""Between a headline and its decoration: " | ", " - ", " » ", " :: ", " @ " (blog
+platforms)."""
+_PIECES = re.compile(rf"{_SEPARATORS.pattern}|(?<=\w):\s+|\s+(?=[\[(][^\])]*[\])]$)")
+"""Where a title may be cut into the pieces a sub-heading can be: at a separator, after a
+kicker's colon ("Siemens: Kaeser ..."), before a closing "[Site]" or "(2021/5)"."""
 _SITE_PREFIX = re.compile(r"^(.{3,60}?):\s+(.+)$")
 _DATE_META = (
     "article:published_time",
@@ -47,6 +53,11 @@ _DATE_META = (
     "sailthru.date",
     "parsely-pub-date",
 )
+_MIN_CJK = 8
+_TITLE_META = ("dc:title", "dcterm:title", "og:title", "twitter:title", "dc.title", "parsely-title")
+"""Dublin Core's RDFa ``property="dc:title"`` first, as Readability reads it: a page that
+bothers with RDFa means it. The older ``name="DC.title"`` comes after Open Graph: CMSs
+fill it with a section's name."""
 _UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _EARLIEST_YEAR = 1970
 """Older "dates" are CMS placeholders (0001-01-01, 1900-01-01), not publication times."""
@@ -122,38 +133,87 @@ def strip_site(title: str, site_name: str | None, host: str | None) -> str:
     return title
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
 def _agrees(a: str, b: str) -> bool:
     """True when two titles share at least half of the shorter one's words."""
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    wa, wb = _words(a), _words(b)
     return bool(wa and wb) and len(wa & wb) >= 0.5 * min(len(wa), len(wb))
+
+
+def _linked_title(article: dict[str, Any], others: list[str], names: set[str]) -> str | None:
+    """The JSON-LD ``headline`` or ``name``, whichever more of whose words the page's other
+    titles repeat, and only if it agrees with one of them: Wikipedia puts a description in
+    ``headline`` and the title in ``name``, other sites put their own name in ``name``."""
+    options = [
+        t
+        for t in (text_value(article.get("headline")), text_value(article.get("name")))
+        if t and not names_site(t, names)
+    ]
+    if not others:
+        return options[0] if options else None
+
+    def support(option: str) -> float:
+        words = _words(option)
+        return max(len(words & _words(other)) / len(words) for other in others) if words else 0
+
+    agreeing = [t for t in options if any(_agrees(t, other) for other in others)]
+    return max(agreeing, key=support) if agreeing else None
+
+
+def _substantial(heading: str) -> bool:
+    """Two words or more, or in a script written without spaces (Chinese, Japanese) enough
+    characters to be more than a section's name."""
+    return len(heading.split()) >= 2 or (not heading.isascii() and len(squash(heading)) >= _MIN_CJK)
+
+
+def _whole_pieces(heading: str, title: str) -> bool:
+    """True when the heading is one or more whole pieces of the title (see ``_PIECES``),
+    not all of it: "Project: Better journalism" does not hold the sub-heading "Project:"."""
+    pieces = list(_PIECES.finditer(title))
+    starts = [0, *(p.end() for p in pieces)]
+    ends = [*(p.start() for p in pieces), len(title)]
+    core = squash(heading)
+    return any(
+        squash(title[starts[i] : ends[j]]) == core
+        for i in range(len(starts))
+        for j in range(i, len(ends))
+        if (i, j) != (0, len(ends) - 1)
+    )
 
 
 def _title(
     tree: LexborHTMLParser, tags: MetaTags, linked: LinkedData, site: str | None, host: str | None
 ) -> str | None:
-    """The headline. A JSON-LD headline must agree with another source (Wikipedia puts a
-    description there); candidates that are just the site name are skipped; and when a
-    heading of the page is the core of the chosen title ("Site - Headline - Section"), the
-    heading wins."""
+    """The headline: JSON-LD's (see ``_linked_title``), then the meta tags', then
+    ``<title>``, skipping candidates that are just the site name, and without the site's
+    name. When an ``<h1>`` is the core of that ("Kicker Headline - Section" holds the
+    ``<h1>`` "Headline"), or an ``<h2>``/``<h3>`` one or more whole pieces of it, the
+    heading wins: pages put their visible headline in it."""
     names = site_names(site, host)
     h1s = [t for t in (clean_text(n) for n in tree.css("h1")[:5]) if t]
-    headings = h1s + [t for t in (clean_text(n) for n in tree.css("h2, h3")[:10]) if t]
-    og = first_meta(tags, "og:title", "twitter:title", "dc.title", "parsely-title")
+    subheadings = [t for t in (clean_text(n) for n in tree.css("h2, h3")[:10]) if t]
+    og = first_meta(tags, *_TITLE_META)
     document = clean_text(tree.css_first("head title") or tree.css_first("title"))
-    headline = text_value((linked.article or {}).get("headline"))
+    og, document = (html.unescape(t) if t else None for t in (og, document))
     others = [t for t in (og, document, *h1s) if t]
-    if headline and others and not any(_agrees(headline, t) for t in others):
-        headline = None
+    headline = _linked_title(linked.article or {}, others, names)
     candidates = [t for t in (headline, og, document) if t and not names_site(t, names)]
     if not candidates:
         return h1s[0] if h1s else og or document
-    chosen = candidates[0]
+    chosen = strip_site(candidates[0], site, host)
     squashed = squash(chosen)
-    for heading in headings:
+    for heading in h1s + subheadings:
+        if not _substantial(heading):
+            continue
         core = squash(heading)
-        if core != squashed and len(heading.split()) >= 2 and core in squashed:
+        if core == squashed or (heading in h1s and core in squashed):
             return heading
-    return strip_site(chosen, site, host)
+        if _whole_pieces(heading, chosen):
+            return heading
+    return chosen
 
 
 def _date(
