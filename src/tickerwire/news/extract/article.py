@@ -7,11 +7,12 @@ caption blocks (about four points of body F1 lost), and ``favor_recall`` (alone,
 second try when the first text is short) wins a little on one corpus and loses about a
 point on another, so its default balance stays. Where trafilatura's text holds little of
 the prose the page keeps in one place, readability-lxml reads the page too and its body is
-taken when it holds much more of that prose (second_opinion.py); that costs time on about
-one page in ten. Everything trafilatura loses or guesses weakly (figures with captions and
-credits, JSON-LD headline and authors, site name, video) is read from one selectolax parse
-of the same page and returned beside the body, which therefore never contains images:
-news/compose.py places ``figures`` between the body's blocks when the article is stored.
+taken when it holds much more of that prose (second_opinion.py); that costs time on a
+few pages in a hundred. Everything trafilatura loses or guesses weakly (figures with
+captions and credits, JSON-LD headline and authors, site name, video) is read from one
+selectolax parse of the same page and returned beside the body, which therefore never
+contains images: news/compose.py places ``figures`` between the body's blocks when the
+article is stored.
 Whichever extractor gave it, the body then goes through the project's one sanitizer.
 
 Pages that are not articles raise ``ExtractionError``: an empty or whitespace-only document,

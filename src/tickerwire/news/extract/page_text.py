@@ -37,14 +37,15 @@ def first_meta(tags: MetaTags, *names: str) -> str | None:
     return None
 
 
-_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
-"""Soft hyphens and zero-width characters: layout hints inside words, not text."""
+INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+"""Soft hyphens and zero-width characters: layout hints inside words, not text (a
+``str.translate`` table)."""
 
 
 def clean_text(node: LexborNode | None) -> str | None:
     if node is None:
         return None
-    text = " ".join((node.text(deep=True, separator=" ") or "").translate(_INVISIBLE).split())
+    text = " ".join((node.text(deep=True, separator=" ") or "").translate(INVISIBLE).split())
     return text or None
 
 

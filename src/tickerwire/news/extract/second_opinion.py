@@ -1,16 +1,18 @@
 """A second extractor for the pages where trafilatura's body looks wrong.
 
 trafilatura is right on most pages, but now and then keeps a fraction of a body that the
-page plainly holds in one place: it drops paragraphs that repeat, or stops at a widget in
-the middle of the text. The signal that gives it away is the page's *prose*: blocks of
-running text (at least ``MIN_PROSE_CHARS``, mostly not link text, outside navigation,
-headers, footers, asides, forms and comment threads), counted as often as they occur. A
-body is doubtful when it holds at most ``DOUBT_SHARE`` of the prose while the page keeps
-``REGION_SHARE`` of its prose together under one region: a body is there, and trafilatura
-did not take it.
+page plainly holds in one place: it drops paragraphs that repeat, or takes one part of a
+body split between containers. The signal that gives it away is the page's *prose*: leaf
+blocks of running text (at least ``MIN_PROSE_CHARS``, mostly not link text, outside
+navigation, headers, footers, asides, forms and comment threads), counted as often as they
+occur. A body is doubtful when it holds at most ``DOUBT_SHARE`` of the prose while the page
+keeps ``REGION_SHARE`` of its prose together under one region: a body is there, and
+trafilatura did not take it.
 
 Only then does readability-lxml read the page, which costs about as much as trafilatura
-itself; on the corpus in bench/extraction_accuracy.py that is one page in ten to fifteen.
+itself; on the corpora of bench/extraction_accuracy.py that is one page in fifteen of
+Readability's test pages and one in forty to sixty of the real ones. Reading the prose
+costs every page a few per cent of its extraction time.
 Its body is taken when it holds ``SECOND_SHARE`` of the prose and at least twice what
 trafilatura held; otherwise trafilatura's stands, since readability-lxml is the weaker of
 the two on most pages. Its output is markup like any page's, so the caller sanitizes it as
@@ -28,6 +30,8 @@ from lxml.html import HtmlElement
 from readability import Document
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tickerwire.news.extract.page_text import INVISIBLE
+
 __all__ = [
     "Prose",
     "covered",
@@ -39,6 +43,8 @@ __all__ = [
 
 MIN_PROSE_CHARS = 80
 """Shorter blocks are captions, teasers, buttons and bylines as often as they are text."""
+MIN_PROSE_TOTAL = 2 * MIN_PROSE_CHARS
+"""Less prose than two blocks' worth says nothing about where a page's body is."""
 MAX_LINK_SHARE = 0.5
 DOUBT_SHARE = 0.5
 REGION_SHARE = 0.8
@@ -56,6 +62,9 @@ _BLOCK_TAGS = frozenset(
         *("header", "footer", "nav", "aside", "h1", "h2", "h3", "h4", "h5", "h6"),
     }
 )
+_NOT_TEXT = "script, style, noscript, template, rt"
+"""Inside a block, these are code or ruby readings (furigana), which the parser's text
+holds and extractors drop: a block holding one is left out rather than never found."""
 _FURNITURE = frozenset({"nav", "header", "footer", "aside", "form"})
 _NOT_BODY = ("img", "picture", "figure", "video", "audio", "iframe", "svg", "object", "embed")
 """A body never holds images or players: figures and video are read apart (figures.py,
@@ -73,7 +82,10 @@ class Prose:
 
 
 def _normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """The text without case, whitespace, soft hyphens and zero-width characters:
+    extractors do not agree on them (``a<br>b`` is "ab" to one and "a b" to another), and a
+    block must be found in a body whichever wrote it."""
+    return "".join(text.translate(INVISIBLE).split()).casefold()
 
 
 def _in_furniture(node: LexborNode) -> bool:
@@ -92,10 +104,13 @@ def _prose_text(node: LexborNode) -> str | None:
     """The block's text if it is a leaf block of prose (see the module docstring)."""
     if node.tag != "p" and any(child.tag in _BLOCK_TAGS for child in node.iter()):
         return None
-    text = _normalised(node.text(deep=True))
-    if len(text) < MIN_PROSE_CHARS:
+    raw = node.text(deep=True)
+    if len(raw) < MIN_PROSE_CHARS:  # most blocks: refused before the costlier steps
         return None
-    linked = sum(len(_normalised(a.text(deep=True))) for a in node.css("a"))
+    text = _normalised(raw)
+    if len(text) < MIN_PROSE_CHARS or node.css_first(_NOT_TEXT) is not None:
+        return None
+    linked = sum(len("".join(a.text(deep=True).split())) for a in node.css("a"))
     if linked > MAX_LINK_SHARE * len(text) or _in_furniture(node):
         return None
     return text
@@ -125,14 +140,27 @@ def covered(prose: Prose, text: str) -> int:
     apart is not: the text must keep inline elements' text in place, as ``text_content``
     does."""
     body = _normalised(text)
-    return sum(len(block) * min(count, body.count(block)) for block, count in prose.blocks.items())
+    held, at = 0, 0
+    for block, count in prose.blocks.items():
+        # Blocks mostly come in the page's order: look on from the last one found, so a
+        # long body is read once rather than once per block (9,000 paragraphs of 8 MB took
+        # twenty seconds); only a block not found in order is counted over the whole body.
+        found = 0
+        while found < count and (start := body.find(block, at)) >= 0:
+            found, at = found + 1, start + len(block)
+        if found < count:
+            found = min(count, body.count(block))
+        held += len(block) * found
+    return held
 
 
 def is_doubtful(prose: Prose, held: int) -> bool:
     """True when a body holding ``held`` characters of the prose misses a body the page
     has in one place."""
     return (
-        prose.total > 0 and held <= DOUBT_SHARE * prose.total and prose.region_share >= REGION_SHARE
+        prose.total >= MIN_PROSE_TOTAL
+        and held <= DOUBT_SHARE * prose.total
+        and prose.region_share >= REGION_SHARE
     )
 
 
