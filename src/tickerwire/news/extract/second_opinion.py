@@ -11,12 +11,11 @@ trafilatura did not take it.
 
 Only then does readability-lxml read the page, which costs about as much as trafilatura
 itself; on the corpora of bench/extraction_accuracy.py that is one page in fifteen of
-Readability's test pages and one in forty to sixty of the real ones. Reading the prose
-costs every page a few per cent of its extraction time.
-Its body is taken when it holds ``SECOND_SHARE`` of the prose and at least twice what
-trafilatura held; otherwise trafilatura's stands, since readability-lxml is the weaker of
-the two on most pages. Its output is markup like any page's, so the caller sanitizes it as
-it does trafilatura's.
+Readability's test pages and one in forty to sixty of the real ones. Its body is taken
+when it holds ``SECOND_SHARE`` of the prose and at least twice what trafilatura held;
+otherwise trafilatura's stands, since readability-lxml is the weaker of the two on most
+pages. Its output is markup like any page's, so the caller sanitizes it as it does
+trafilatura's. Reading the prose costs every page a few per cent of its extraction time.
 """
 
 from __future__ import annotations
