@@ -40,6 +40,7 @@ from sqlalchemy.engine import make_url
 from tickerwire.config import JobSettings, Settings
 from tickerwire.jobs import tasks
 from tickerwire.jobs.schema import ensure_schema
+from tickerwire.jobs.stopping import cancel_within
 from tickerwire.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ KEEP_FAILED_HOURS = 7 * 24
 SHUTDOWN_GRACE = 20.0
 """Seconds a stopping worker lets its jobs finish before cancelling them: a cancelled feed
 refresh is queued again, a cancelled periodic job comes back on its next tick."""
+STOP_BOUND = SHUTDOWN_GRACE + 10
+"""Seconds a stopping process waits for its workers in all, past which it leaves them: the
+grace, then the time to give their jobs back and unregister."""
 RETRY_WAIT = 2
 """A failed job waits 2, 4, 8 … seconds before its next run."""
 _RUNTIME = "runtime"
@@ -251,12 +255,14 @@ async def run_workers(runtime: Runtime, stop: asyncio.Event) -> None:
             asyncio.create_task(
                 app.run_worker_async(
                     name=f"{name}-news", queues=[NEWS], concurrency=jobs.concurrency, **common
-                )
+                ),
+                name="news worker",
             ),
             asyncio.create_task(
                 app.run_worker_async(
                     name=f"{name}-markets", queues=[MARKETS, UPKEEP], concurrency=3, **common
-                )
+                ),
+                name="markets worker",
             ),
         ]
         stopping = asyncio.create_task(stop.wait())
@@ -264,11 +270,9 @@ async def run_workers(runtime: Runtime, stop: asyncio.Event) -> None:
             await asyncio.wait([*workers, stopping], return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopping.cancel()
-            for worker in workers:
-                worker.cancel()
-            ended = await asyncio.gather(*workers, return_exceptions=True)
+            errors = await cancel_within(workers, STOP_BOUND, "job engine")
     if not stop.is_set():
-        reasons = [repr(e) for e in ended if isinstance(e, Exception)]
+        reasons = [repr(e) for e in errors]
         raise WorkerStopped(
             "a job worker stopped by itself" + (f": {'; '.join(reasons)}" if reasons else "")
         )

@@ -12,9 +12,13 @@ import asyncio
 from sqlalchemy.engine import make_url
 
 from tickerwire.config import Settings
-from tickerwire.jobs.engine import run_workers
+from tickerwire.jobs.engine import STOP_BOUND, run_workers
 from tickerwire.jobs.local import run_in_process
 from tickerwire.runtime import Runtime
+
+BACKGROUND_STOP_SECONDS = STOP_BOUND + 5
+"""How long a process waits for its background work to stop: the job engine's own bound,
+and a little more, so that bound is the one that speaks."""
 
 
 def uses_job_engine(settings: Settings) -> bool:

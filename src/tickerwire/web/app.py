@@ -14,7 +14,8 @@ from fastapi_offline import FastAPIOffline
 
 from tickerwire import __version__, actions, logs
 from tickerwire.config import Settings
-from tickerwire.jobs.runner import run_background
+from tickerwire.jobs.runner import BACKGROUND_STOP_SECONDS, run_background
+from tickerwire.jobs.stopping import cancel_within
 from tickerwire.runtime import Runtime
 from tickerwire.web import api, health, media, metrics, pages, stream
 from tickerwire.web.cache import RenderCache
@@ -52,7 +53,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         app.state.runtime = active
         app.state.cache = cache
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(_invalidate_on_events(active, cache))]
+        tasks = [asyncio.create_task(_invalidate_on_events(active, cache), name="invalidation")]
         if owned and settings.poller_enabled:
             await actions.seed(active)
             tasks.append(asyncio.create_task(_background(active, stop), name="background"))
@@ -60,9 +61,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
             yield
         finally:
             stop.set()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            for error in await cancel_within(tasks, BACKGROUND_STOP_SECONDS, "shutdown"):
+                log.error("a background task had failed: %r", error, exc_info=error)
             if owned:
                 await active.close()
 
