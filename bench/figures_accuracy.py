@@ -60,7 +60,9 @@ from tickerwire.news.extract.article import ExtractionError, extract_article
 
 PAGES = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles" / "readability"
 URL = "http://fakehost/test/page.html"
-_SIZE_SUFFIX = re.compile(r"[-_](?:\d+x\d+|videoLarge|superJumbo|jumbo|large|medium|small)$", re.I)
+_SIZE_SUFFIX = re.compile(
+    r"[-_](?:\d+x\d+|videoLarge|articleLarge|superJumbo|jumbo|large|medium|small)$", re.I
+)
 _CREDIT_LABEL = re.compile(
     r"^(?:\W*\b(?:credits?|photo(?:graph)?s?|pictures?|images?|bild|foto|source|courtesy"
     r"(?:\s+of)?|by|via)\b)+\W*",

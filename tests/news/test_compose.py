@@ -137,3 +137,20 @@ def test_a_figure_whose_paragraph_was_dropped_goes_before_the_one_it_preceded() 
         precedes=PARAGRAPHS[0],
     )
     assert order(with_figures(BODY, [lead])) == ["lead", "p1", "p2", "p3", "p4"]
+
+
+def test_a_list_that_only_repeats_a_figures_caption_goes_where_the_figure_shows_it() -> None:
+    caption = "Rig workers in the North Sea at the change of shift."
+    listed = f"<p>{PARAGRAPHS[0]}</p><ul><li><p>{caption[:-1]}</p></li></ul><p>{PARAGRAPHS[1]}</p>"
+    rig = Figure("https://img.example/rig.jpg", caption, "Example Wire", None, PARAGRAPHS[0])
+    composed = LexborHTMLParser(with_figures(listed, [rig]))
+    assert composed.css("ul") == []
+    assert [f.text() for f in composed.css("figcaption")] == [f"{caption} Example Wire"]
+    assert [p.text() for p in composed.css("body > p")] == PARAGRAPHS[:2]
+
+
+def test_a_paragraph_that_merely_mentions_a_caption_stays() -> None:
+    caption = "Energy shares led the advance"
+    rig = Figure("https://img.example/rig.jpg", caption, None, None, PARAGRAPHS[0])
+    composed = LexborHTMLParser(with_figures(BODY, [rig]))
+    assert [p.text() for p in composed.css("body > p")] == PARAGRAPHS

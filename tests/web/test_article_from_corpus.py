@@ -6,7 +6,8 @@ after the publisher has gone.
 The pages are readability's saved copies of real articles, read from the shared corpus at
 run time (support/saved_pages.py says how they are served and what counts as the truth
 about each photo). guardian-1 is a photo essay of thirteen photos whose captions and
-credits the page keeps in its own image data; nytimes-4 has one photo with a
+credits the page keeps only in its script data (news/extract/image_records.py reads them)
+and prints each caption again as a list after its photo; nytimes-4 has one photo with a
 ``<figcaption>`` caption and a "Credit" element, after the article's summary.
 
 Each page is fetched once per module through the real pipeline (subscribe, feed, page,
@@ -52,20 +53,6 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 PAGES = ["guardian-1", "nytimes-4"]
-CAPTIONS_ONLY_IN_PAGE_DATA = {"guardian-1"}
-"""Pages whose captions and credits the extractor does not read yet: they are only in the
-page's script data ({"caption", "credit", "src"} records) and the captions in each <img alt>.
-A known gap, checked both ways: these tests fail once the gap closes, to be taken off here."""
-
-
-def known_gap(visit: Visit, wrong: list[object]) -> None:
-    """Fail on a page that should pass; on a page of the known gap, insist it still shows."""
-    if visit.page.name in CAPTIONS_ONLY_IN_PAGE_DATA:
-        assert wrong, f"{visit.page.name} now shows them: drop it from CAPTIONS_ONLY_IN_PAGE_DATA"
-        pytest.xfail(f"{visit.page.name}: captions and credits only in the page's script data")
-    assert wrong == []
-
-
 SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 MIN_TEXT = 20
 """Shorter texts ("Image", "Advertisement") are found anywhere and place nothing."""
@@ -336,7 +323,12 @@ def test_each_photo_has_its_caption_under_it(visit: Visit) -> None:
         has_caption = shown is not None and squashed(photo.caption or "") in squashed(shown.caption)
         if not (has_caption and shown is not None and shown.caption_below):
             wrong.append((photo.key, photo.caption, shown and shown.caption))
-    known_gap(visit, wrong)
+    assert wrong == []
+
+
+def test_no_caption_is_printed_again_as_body_text(visit: Visit) -> None:
+    captions = {squashed(p.caption or "") for p in visit.photos} - {""}
+    assert [block for block in visit.blocks if squashed(block) in captions] == []
 
 
 def test_each_photo_has_its_credit_shown_apart_from_the_caption(visit: Visit) -> None:
@@ -356,7 +348,7 @@ def test_each_photo_has_its_credit_shown_apart_from_the_caption(visit: Visit) ->
         )
         if not apart:
             wrong.append((photo.key, photo.credit, credit))
-    known_gap(visit, wrong)
+    assert wrong == []
 
 
 def test_each_photo_stands_after_the_paragraph_it_followed_in_the_page(visit: Visit) -> None:

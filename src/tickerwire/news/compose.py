@@ -81,7 +81,7 @@ def with_figures(body_html: str, figures: Sequence[Figure]) -> str:
     """Put ``figures`` back between the body's top-level blocks (unsanitized): each after
     the paragraph it followed in the page (or before the one it preceded, when the body lost
     the first), and those placed by neither spread evenly over the rest, which reads far
-    better than a gallery at the end."""
+    better than a gallery at the end. A block that only repeats a figure's caption goes."""
     figures = [f for f in figures if not is_tracker_image(f.url)]
     if not figures:
         return body_html
@@ -93,11 +93,21 @@ def with_figures(body_html: str, figures: Sequence[Figure]) -> str:
     after: dict[int, list[Figure]] = {}
     for place, figure in placed:
         after.setdefault(place if place is not None else next(even), []).append(figure)
+    repeated = _caption_texts(figures)
     parts: list[str] = [figure_html(f) for f in after.get(0, [])]
-    for index, block in enumerate(blocks, start=1):
-        parts.append(block)
+    for index, (block, text) in enumerate(zip(blocks, texts, strict=True), start=1):
+        if text not in repeated:
+            parts.append(block)
         parts += [figure_html(f) for f in after.get(index, [])]
     return "".join(parts)
+
+
+def _caption_texts(figures: Sequence[Figure]) -> frozenset[str]:
+    """The captions of ``figures`` as body blocks would read them: a block that says only
+    that is the page's own caption printed as text (the Guardian lists each photo's caption
+    after it), which the figure now shows under the photo."""
+    squashed = (_squash(f.caption or "") for f in figures)
+    return frozenset(text for text in squashed if len(text) >= MIN_MATCH_CHARS)
 
 
 def article_body(

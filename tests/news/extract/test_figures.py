@@ -207,41 +207,50 @@ def test_lead_image_credit_comes_from_json_ld_image_object() -> None:
 
 
 def test_renditions_of_one_picture_count_as_the_same_image() -> None:
-    from tickerwire.news.extract.figures import _same_image
+    from tickerwire.news.extract.figures import same_image
 
     base = "https://static.example/images/2026/11/20/business/merlin_164275284_0af1"
-    assert _same_image(f"{base}-superJumbo.jpg", f"{base}-articleLarge.jpg")
-    assert _same_image(f"{base}_1200x800.jpg", f"{base}_600x400.jpg")
+    assert same_image(f"{base}-superJumbo.jpg", f"{base}-articleLarge.jpg")
+    assert same_image(f"{base}_1200x800.jpg", f"{base}_600x400.jpg")
 
 
 def test_renditions_named_after_their_folder_count_as_the_same_image() -> None:
-    from tickerwire.news.extract.figures import _same_image
+    from tickerwire.news.extract.figures import same_image
 
     base = "https://static.example/images/2026/11/20/world/20PORT-1/20PORT-1"
-    assert _same_image(f"{base}-facebookJumbo.jpg", f"{base}-master768.jpg")
+    assert same_image(f"{base}-facebookJumbo.jpg", f"{base}-master768.jpg")
+
+
+def test_crops_of_one_stored_asset_count_as_the_same_image() -> None:
+    from tickerwire.news.extract.figures import same_image
+
+    asset = "https://media.example/img/media/0af1c29e5b7d4e8f9a6b3c2d1e0f9a8b7c6d5e4f"
+    assert same_image(f"{asset}/0_507_4039_2693/master/4039.jpg", f"{asset}/0_0_4800/4800.jpg")
+    other = "https://media.example/img/media/1bf1c29e5b7d4e8f9a6b3c2d1e0f9a8b7c6d5e4f"
+    assert not same_image(f"{asset}/0_0_10_10/master/10.jpg", f"{other}/0_0_10_10/master/10.jpg")
 
 
 def test_renditions_that_differ_in_the_middle_count_as_the_same_image() -> None:
-    from tickerwire.news.extract.figures import _same_image
+    from tickerwire.news.extract.figures import same_image
 
     base = "https://img.example/dam/2026/11/20/PICT000146889449"
-    assert _same_image(f"{base}-xlarge_trans_AbCdEf.jpeg", f"{base}_trans_AbCdEf.jpeg")
+    assert same_image(f"{base}-xlarge_trans_AbCdEf.jpeg", f"{base}_trans_AbCdEf.jpeg")
 
 
 def test_a_bare_picture_number_matches_the_named_rendition_that_contains_it() -> None:
-    from tickerwire.news.extract.figures import _same_image
+    from tickerwire.news.extract.figures import same_image
 
     folder = "https://img.example/fotos/77"
-    assert _same_image(f"{folder}/2585177.jpg", f"{folder}/harbour-strike-2585177w280.jpg")
-    assert not _same_image(f"{folder}/2585177.jpg", f"{folder}/harbour-strike-2585178w280.jpg")
+    assert same_image(f"{folder}/2585177.jpg", f"{folder}/harbour-strike-2585177w280.jpg")
+    assert not same_image(f"{folder}/2585177.jpg", f"{folder}/harbour-strike-2585178w280.jpg")
 
 
 def test_slug_named_different_pictures_are_not_merged() -> None:
-    from tickerwire.news.extract.figures import _same_image
+    from tickerwire.news.extract.figures import same_image
 
     base = "https://static.example/img/fed-holds-rates-steady"
-    assert not _same_image(f"{base}-lead.jpg", f"{base}-chart.png")
-    assert not _same_image(f"{base}-trader.jpg", f"{base}-podium.jpg")
+    assert not same_image(f"{base}-lead.jpg", f"{base}-chart.png")
+    assert not same_image(f"{base}-trader.jpg", f"{base}-podium.jpg")
 
 
 def test_a_figure_keeps_the_widths_its_page_offered_and_shows_the_one_nearest_1200() -> None:

@@ -396,6 +396,9 @@ def _image_key(url: str) -> tuple[str, str]:
     return directory, name
 
 
+_ASSET_ID = re.compile(r"/([0-9a-f]{32}|[0-9a-f]{40})(?:/|$)", re.IGNORECASE)
+"""An MD5 or SHA-1 folder name: image services store each upload under its content hash
+and serve its crops and sizes below it."""
 _RENDITION = re.compile(
     r"(?:[-_.,x]|\d+|w|h|q|jumbo|super|large|medium|small|thumb(?:nail|standard|large)?|"
     r"square|wide|master|popup|article|inline|facebook|twitter|og|social|video|sixteen|by|"
@@ -405,16 +408,21 @@ _RENDITION = re.compile(
 )
 
 
-def _same_image(a: str, b: str) -> bool:
+def same_image(a: str, b: str) -> bool:
     """Two renditions of one picture: same file, or same folder and names that differ only
     by rendition words (``merlin_164275284_...-facebookJumbo.jpg`` and ``...-articleLarge.jpg``;
     ``PICT0001-xlarge_trans_X.jpeg`` and ``PICT0001_trans_X.jpeg``), where what they share
     is long or is the folder's own name (``13SUDAN-1/13SUDAN-1-master768.jpg``), or one name
-    is a bare picture number the other contains (``77/2585177.jpg``, ``77/port-2585177w280.jpg``).
+    is a bare picture number the other contains (``77/2585177.jpg``, ``77/port-2585177w280.jpg``);
+    or crops of one stored asset, named by the hash of its content in the path
+    (``media/df84…eea985934e/0_507_4039_2693/master/4039.jpg`` and ``…/0_320_4800_2880/…``).
     """
     if a == b:
         return True
     (dir_a, name_a), (dir_b, name_b) = _image_key(a), _image_key(b)
+    asset_a, asset_b = _ASSET_ID.search(dir_a), _ASSET_ID.search(dir_b)
+    if asset_a and asset_b and asset_a.group(1).lower() == asset_b.group(1).lower():
+        return True
     if dir_a != dir_b or not name_a or not name_b:
         return False
     if name_a == name_b:
@@ -498,7 +506,7 @@ def lead_image(
 
 def _same_picture(figure: Figure, url: str) -> bool:
     """Whether ``url`` is the figure's picture, in the rendition it shows or another it offers."""
-    return any(_same_image(u, url) for u in (figure.url, *(s.url for s in figure.sources)))
+    return any(same_image(u, url) for u in (figure.url, *(s.url for s in figure.sources)))
 
 
 def without_lead(figures: list[Figure], lead: Figure | None) -> list[Figure]:
