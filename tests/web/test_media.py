@@ -3,16 +3,19 @@ policy that lets nothing in them run."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image, ImageStat
 
 from support.http_server import LocalServer, Reply
 from support.images import picture
 from support.portal import newsroom_settings
 from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
+from tickerwire.web.media import placeholder_png
 
 PNG = picture("PNG", (64, 48))
 
@@ -72,3 +75,10 @@ def test_nothing_of_the_request_is_echoed_back(
     response = client.get("/media/%3Cscript%3E/%3Cb%3Ehello%3C%2Fb%3E")
     assert response.status_code == 404
     assert b"script" not in response.content and b"hello" not in response.content
+
+
+def test_the_placeholder_is_a_mid_grey_photo_outline_that_suits_light_and_dark_pages() -> None:
+    image = Image.open(io.BytesIO(placeholder_png())).convert("L")
+    assert image.size == (320, 180)
+    assert 90 <= ImageStat.Stat(image).mean[0] <= 160  # neither a white box nor a hole
+    assert len(image.getcolors() or []) > 1  # an outline is drawn on it

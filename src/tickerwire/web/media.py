@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, Response
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from tickerwire.media.cache import CachedImage
 from tickerwire.runtime import Runtime
@@ -24,7 +24,9 @@ router = APIRouter(include_in_schema=False)
 IMAGE_POLICY = "default-src 'none'; sandbox"
 YEAR = 365 * 24 * 3600
 PLACEHOLDER_SIZE = (320, 180)
-PLACEHOLDER_GREY = (200, 200, 200)
+PLACEHOLDER_BACKGROUND = (118, 122, 128)
+"""A mid grey: a quiet box on the light page and on the dark one alike."""
+PLACEHOLDER_ICON = (168, 172, 178)
 
 
 def _headers(max_age: int) -> dict[str, str]:
@@ -37,9 +39,21 @@ def _headers(max_age: int) -> dict[str, str]:
 
 @cache
 def placeholder_png() -> bytes:
-    """A flat grey picture in the figure's place; drawn once, with nothing in it to read."""
+    """A grey picture with the outline of a photo (a frame, a hill, a sun) in the figure's
+    place, so a reader sees that a photo belongs there; drawn once, no words to translate."""
+    width, height = PLACEHOLDER_SIZE
+    image = Image.new("RGB", PLACEHOLDER_SIZE, PLACEHOLDER_BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    left, top, right, bottom = width * 0.38, height * 0.3, width * 0.62, height * 0.7
+    draw.rounded_rectangle((left, top, right, bottom), radius=6, outline=PLACEHOLDER_ICON, width=4)
+    draw.polygon(
+        [(left + 8, bottom - 8), (width * 0.47, height * 0.47), (right - 8, bottom - 8)],
+        fill=PLACEHOLDER_ICON,
+    )
+    sun = (width * 0.56, height * 0.4)
+    draw.ellipse((sun[0] - 7, sun[1] - 7, sun[0] + 7, sun[1] + 7), fill=PLACEHOLDER_ICON)
     buffer = io.BytesIO()
-    Image.new("RGB", PLACEHOLDER_SIZE, PLACEHOLDER_GREY).save(buffer, format="PNG")
+    image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
