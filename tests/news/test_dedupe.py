@@ -59,8 +59,7 @@ STRIKE_TITLE = "Copper climbs as Chilean port strike drags on"
 STRIKE_URL = "https://harbour.example/markets/2026/05/copper-port-strike"
 STRIKE = Candidate(
     story_id=7,
-    title=STRIKE_TITLE,
-    text=STRIKE_TEXT,
+    title_key=title_key(STRIKE_TITLE),
     fingerprint=story_fingerprint(STRIKE_TEXT),
     url=STRIKE_URL,
     published=NOON,
@@ -282,8 +281,8 @@ def test_near_duplicate_text_under_another_title_joins_the_story() -> None:
     assert story == STRIKE.story_id
 
 
-def test_stored_fingerprint_is_used_when_the_text_is_not_loaded() -> None:
-    slim = Candidate(7, "Unrelated heading for this test", "", STRIKE.fingerprint, "", NOON)
+def test_the_stored_fingerprint_is_what_is_compared() -> None:
+    slim = Candidate(7, "unrelated heading for this test", STRIKE.fingerprint, "", NOON)
     story = match_story("Chile dock strike lifts copper", STRIKE_TEXT_CORRECTED, "", NOON, [slim])
     assert story == slim.story_id
 
@@ -308,29 +307,27 @@ def test_window_can_be_narrowed_by_the_caller() -> None:
 
 
 def test_short_title_alone_does_not_join_a_story() -> None:
-    column = Candidate(3, "Markets wrap", "", None, "https://a.example/wrap-monday", NOON)
+    column = Candidate(3, "markets wrap", None, "https://a.example/wrap-monday", NOON)
     story = match_story("Markets wrap", "", "https://a.example/wrap-tuesday", NOON, [column])
     assert story is None
 
 
 def test_short_texts_rely_on_the_title_only() -> None:
     teaser = "Copper rose on Tuesday as a strike held up shipments from Chile."
-    known = Candidate(
-        4, "Copper rises on supply worries", teaser, None, "https://a.example/1", NOON
-    )
+    known = Candidate(4, "copper rises on supply worries", None, "https://a.example/1", NOON)
     story = match_story("Port strike lifts metal", teaser, "https://b.example/2", NOON, [known])
     assert story is None
 
 
 def test_undated_articles_count_as_within_the_window() -> None:
-    undated = Candidate(9, STRIKE_TITLE, "", None, "https://a.example/1", None)
+    undated = Candidate(9, title_key(STRIKE_TITLE), None, "https://a.example/1", None)
     assert match_story(STRIKE_TITLE, "", "https://b.example/2", NOON, [undated]) == 9
 
 
 def test_closest_fingerprint_wins() -> None:
-    far = Candidate(1, "One heading here", "", STRIKE.fingerprint, "", NOON)
+    far = Candidate(1, "one heading here", STRIKE.fingerprint, "", NOON)
     exact_fingerprint = story_fingerprint(STRIKE_TEXT_CORRECTED)
-    near = Candidate(2, "Another heading here", "", exact_fingerprint, "", NOON)
+    near = Candidate(2, "another heading here", exact_fingerprint, "", NOON)
     story = match_story("Third heading here", STRIKE_TEXT_CORRECTED, "", NOON, [far, near])
     assert story == near.story_id
 

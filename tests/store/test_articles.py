@@ -119,13 +119,55 @@ def test_the_copies_of_a_story_are_its_siblings(news: NewsStore) -> None:
     ]
 
 
+def candidates_for(
+    news: NewsStore, *, title_key: str = "", url: str = "", fingerprint: int | None = None
+) -> list[str]:
+    found = news.story_candidates(
+        NOW - timedelta(days=1), title_key=title_key, canonical_url=url, fingerprint=fingerprint
+    )
+    return [candidate.url.rsplit("/", 1)[1] for candidate in found]
+
+
 def test_story_candidates_give_back_the_fingerprint_as_it_was_stored(news: NewsStore) -> None:
     news.save_article(record("fed"), ArticleTags(), now=NOW)
-    (candidate,) = news.story_candidates(NOW - timedelta(days=1))
+    (candidate,) = news.story_candidates(
+        NOW - timedelta(days=1), title_key="story fed", canonical_url="", fingerprint=None
+    )
     assert (candidate.url, candidate.fingerprint) == (
         "https://wire.example/news/fed",
         (1 << 64) - 1,
     )
+
+
+def test_story_candidates_are_the_recent_articles_with_the_same_title_key_or_url(
+    news: NewsStore,
+) -> None:
+    for slug in ("fed", "oil", "gold"):
+        news.save_article(replace(record(slug), fingerprint=None), ArticleTags(), now=NOW)
+    assert candidates_for(news, title_key="story oil") == ["oil"]
+    assert candidates_for(news, url="https://wire.example/news/gold") == ["gold"]
+    assert candidates_for(news, title_key="story copper") == []
+
+
+def test_story_candidates_are_the_fingerprints_at_most_eight_bits_apart(news: NewsStore) -> None:
+    base = 0x0123_4567_89AB_CDEF
+    for slug, fingerprint in (("same", base), ("near", base ^ 0xFF), ("far", base ^ 0x1FF)):
+        news.save_article(replace(record(slug), fingerprint=fingerprint), ArticleTags(), now=NOW)
+    news.save_article(replace(record("top"), fingerprint=(1 << 64) - 1), ArticleTags(), now=NOW)
+    assert sorted(candidates_for(news, fingerprint=base)) == ["near", "same"]
+    assert candidates_for(news, fingerprint=(1 << 64) - 2) == ["top"]
+    assert candidates_for(news, fingerprint=(1 << 63) ^ base) == ["same"]  # the top bit, alone
+    assert candidates_for(news, fingerprint=base ^ ((1 << 64) - 1)) == []
+
+
+def test_story_candidates_come_from_the_most_recent_articles_only(news: NewsStore) -> None:
+    for minutes, slug in enumerate(("old", "newer", "newest")):
+        later = NOW + timedelta(minutes=minutes)
+        news.save_article(replace(record(slug), title_key="story same"), ArticleTags(), now=later)
+    found = news.story_candidates(
+        NOW - timedelta(days=1), title_key="story same", canonical_url="", fingerprint=None, limit=2
+    )
+    assert [c.url.rsplit("/", 1)[1] for c in found] == ["newest", "newer"]
 
 
 def test_an_article_is_saved_with_its_tags(news: NewsStore) -> None:

@@ -413,7 +413,12 @@ class NewsPipeline:
         existing = self.store.article_id_for_url(record.canonical_url)
         story_id = None
         if existing is None:
-            candidates = self.store.story_candidates(now - STORY_WINDOW)
+            candidates = self.store.story_candidates(
+                now - STORY_WINDOW,
+                title_key=record.title_key,
+                canonical_url=record.canonical_url,
+                fingerprint=record.fingerprint,
+            )
             story_id = match_story(
                 record.title, record.text, record.canonical_url, record.published, candidates,
                 window=STORY_WINDOW,

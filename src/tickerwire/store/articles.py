@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, func, or_, select, update
 
-from tickerwire.news.dedupe import Candidate
+from tickerwire.news.dedupe import NEAR_DUPLICATE_BITS, STORY_CANDIDATES, Candidate
 from tickerwire.news.model import (
     ArticleListing,
     ArticleTags,
@@ -26,6 +26,7 @@ from tickerwire.store.article_rows import (
     stored_article,
     video_json,
 )
+from tickerwire.store.bits import bits_apart
 from tickerwire.store.limits import NOTE_MAX_CHARS, cut, fit_article, key_hash
 from tickerwire.store.records import ArticleRecord
 from tickerwire.store.schema import articles, stories
@@ -63,27 +64,57 @@ class ArticleQueries:
             found = connection.execute(query).scalar()
         return int(found) if found is not None else None
 
-    def story_candidates(self, since: datetime, limit: int = 2000) -> list[Candidate]:
-        """Recent articles to match a new one against, newest first."""
-        query = (
+    def story_candidates(
+        self,
+        since: datetime,
+        *,
+        title_key: str,
+        canonical_url: str,
+        fingerprint: int | None,
+        limit: int = STORY_CANDIDATES,
+    ) -> list[Candidate]:
+        """Of the ``limit`` most recent articles (first seen or published since ``since``),
+        those :func:`match_story` could match a new one to, newest first: the same title
+        key, the same canonical URL, or a fingerprint at most ``NEAR_DUPLICATE_BITS`` apart.
+        The database picks them out, so a new article costs a handful of rows, not
+        thousands (most of a feed refresh's time, before)."""
+        recent = (
             select(
                 articles.c.story_id,
-                articles.c.title,
-                articles.c.text,
+                articles.c.title_key,
                 articles.c.fingerprint,
                 articles.c.canonical_url,
+                articles.c.canonical_url_hash,
                 articles.c.published,
+                articles.c.first_seen_at,
             )
             .where(or_(articles.c.first_seen_at >= since, articles.c.published >= since))
             .order_by(articles.c.first_seen_at.desc())
             .limit(limit)
+            .subquery()
+        )
+        alike = [recent.c.title_key == title_key]
+        if canonical_url:
+            alike.append(recent.c.canonical_url_hash == key_hash(canonical_url))
+        if fingerprint is not None:
+            near = bits_apart(recent.c.fingerprint, to_signed(fingerprint))
+            alike.append(and_(recent.c.fingerprint.is_not(None), near <= NEAR_DUPLICATE_BITS))
+        query = (
+            select(
+                recent.c.story_id,
+                recent.c.title_key,
+                recent.c.fingerprint,
+                recent.c.canonical_url,
+                recent.c.published,
+            )
+            .where(or_(*alike))
+            .order_by(recent.c.first_seen_at.desc())
         )
         with self.engine.connect() as connection:
             return [
                 Candidate(
                     story_id=row.story_id,
-                    title=row.title,
-                    text=row.text,
+                    title_key=row.title_key,
                     fingerprint=to_unsigned(row.fingerprint),
                     url=row.canonical_url,
                     published=row.published,

@@ -13,6 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from tickerwire.store.bits import SQLITE_FUNCTION, bits_apart_of
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -34,6 +36,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            dbapi_connection.create_function(SQLITE_FUNCTION, 2, bits_apart_of, deterministic=True)
 
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", None):

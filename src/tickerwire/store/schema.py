@@ -152,6 +152,7 @@ articles = Table(
     # paywall) or refused with 401/403/429; None when there is nothing left to try.
     Column("retry_at", UTCDateTime),
     Column("retries", Integer, nullable=False, default=0),
+    Index("ix_articles_first_seen_at", "first_seen_at"),
     Index("ix_articles_published", "published"),
     Index("ix_articles_retry_at", "retry_at"),
     Index("ix_articles_site_name_published", "site_name", "published"),
