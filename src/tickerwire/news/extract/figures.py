@@ -329,6 +329,8 @@ def _neighbour_texts(
     wanted = {block.mem_id for block in blocks}
     before: dict[int, str] = {}
     after: dict[int, str] = {}
+    if not wanted:
+        return before, after  # most pages: no figure, no walk through the whole page
     waiting: list[int] = []
     last = ""
     root = tree.body or tree.root
