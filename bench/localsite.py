@@ -38,7 +38,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -296,13 +296,10 @@ def bench_settings(
 async def warm_workers(runtime: Runtime) -> None:
     """Start the worker pool before the clock does: a long-running portal pays its
     start (a fork server importing the parsers) once, not per refresh."""
-    from tickerwire.news.extract.article import ExtractionError
-
     page = b"<html><body><article><p>Warming up the worker pool.</p></article></body></html>"
 
     async def one() -> None:
-        with suppress(ExtractionError):
-            await runtime.pipeline.workers.extract_article(page, url="http://127.0.0.1/")
+        await runtime.pipeline.workers.read_page(page, url="http://127.0.0.1/")
 
     await asyncio.gather(*(one() for _ in range(runtime.settings.workers.processes * 2)))
 

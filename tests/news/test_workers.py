@@ -19,10 +19,11 @@ import httpx
 import pytest
 
 from support.http_server import LocalServer, Reply
-from support.newsroom import FED_STORY, OIL_STORY, Newsroom, Story
-from tickerwire.config import Settings
+from support.newsroom import FED_STORY, OIL_STORY, Newsroom, Story, article_page
+from tickerwire.config import Settings, WorkerSettings
 from tickerwire.news import budget
 from tickerwire.news.continuity import feed_notes
+from tickerwire.news.extract.interstitial import BOT_CHECK
 from tickerwire.news.workers import DocumentWorkers, ParsedFeed
 from tickerwire.runtime import Runtime
 from tickerwire.store.news import FeedRow
@@ -172,8 +173,8 @@ async def test_the_portal_keeps_answering_after_its_workers_crash(
         page = await client.get("/feeds.json")
     assert page.status_code == 200
     # And the pool is whole again: the next page is extracted by a new worker.
-    again = await runtime.pipeline.workers.extract_article(slow_page(), url=server.base_url)
-    assert again.title == "A very long market wrap"
+    again = await runtime.pipeline.workers.read_page(slow_page(), url=server.base_url)
+    assert again.article is not None and again.article.title == "A very long market wrap"
 
 
 async def test_a_page_over_its_time_budget_is_refused_and_the_others_are_stored(
@@ -268,3 +269,19 @@ async def test_an_item_whose_html_is_too_complex_is_cut_and_the_cut_is_reported(
     assert f"The last fetch left part of the feed out: {result.cuts[0]}." in feed_notes(stored)
     titles = {a.title: a.id for a in runtime.news.latest_articles()}
     assert "<blockquote" not in runtime.news.article(titles["Nested"]).summary_html  # type: ignore[union-attr]
+
+
+async def test_a_page_read_in_a_worker_says_what_it_is_when_it_is_no_article() -> None:
+    workers = DocumentWorkers(WorkerSettings(processes=1))
+    wall = (
+        b"<html><head><title>Just a moment...</title></head><body><p>Checking your browser"
+        b" before accessing the site.</p></body></html>"
+    )
+    try:
+        reading = await workers.read_page(wall, url="https://news.example/a")
+        page = article_page(FED_STORY, "https://news.example")
+        story = await workers.read_page(page, url="https://news.example/b")
+    finally:
+        workers.close()
+    assert reading.interstitial == BOT_CHECK
+    assert story.article is not None and story.interstitial is None

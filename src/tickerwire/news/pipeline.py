@@ -31,9 +31,7 @@ from tickerwire.news.dedupe import (
     story_fingerprint,
     title_key,
 )
-from tickerwire.news.extract.article import ExtractionError
 from tickerwire.news.extract.interstitial import (
-    interstitial_reason,
     next_retry,
     refusal_reason,
     unavailable,
@@ -304,22 +302,12 @@ class NewsPipeline:
             return _Page(None, link, f"{unavailable(reason)} (HTTP {refused.status})", retry=True)
         except FetchError as failure:
             return _Page(None, link, str(failure))
-        content_type = response.headers.get("content-type")
-        article: Article | None = None
-        error: str | None = None
-        try:
-            article = await self.workers.extract_article(
-                response.content, url=response.url, content_type=content_type
-            )
-        except ExtractionError as failure:
-            error = str(failure)
-        reason = await asyncio.to_thread(
-            interstitial_reason, response.content, article.text if article else None,
-            content_type=content_type,
-        )  # fmt: skip
-        if reason is not None:
-            return _Page(None, response.url, unavailable(reason), retry=True)
-        return _Page(article, response.url, error)
+        reading = await self.workers.read_page(
+            response.content, url=response.url, content_type=response.headers.get("content-type")
+        )
+        if reading.interstitial is not None:
+            return _Page(None, response.url, unavailable(reading.interstitial), retry=True)
+        return _Page(reading.article, response.url, reading.error)
 
     async def retry_full_texts(self, *, limit: int = 20) -> int:
         """Fetch again the pages that were interstitials and are due; returns how many

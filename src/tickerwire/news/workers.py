@@ -34,11 +34,12 @@ from pebble import ProcessExpired, ProcessPool
 from tickerwire.config import WorkerSettings
 from tickerwire.news import budget
 from tickerwire.news.extract.article import ExtractionError, extract_article
+from tickerwire.news.extract.interstitial import interstitial_reason
 from tickerwire.news.model import Article, Feed
 from tickerwire.news.parse.feed import parse_feed
 from tickerwire.news.parse.rules import FeedError
 
-__all__ = ["DocumentWorkers", "ParsedFeed"]
+__all__ = ["DocumentWorkers", "PageReading", "ParsedFeed"]
 
 T = TypeVar("T")
 _PRELOADED = ["tickerwire.news.workers"]
@@ -64,9 +65,30 @@ def parse_within_budget(
     return ParsedFeed(feed, cuts)
 
 
-def extract_within_budget(content: bytes, url: str, content_type: str | None = None) -> Article:
-    """Runs in a worker: the article of one page (``content_type`` carries its charset)."""
-    return extract_article(content, url=url, content_type=content_type)
+@dataclass(frozen=True)
+class PageReading:
+    """An article page as a worker read it: its article or why there is none, and what the
+    page is when it is no article at all (a bot check, a consent, pay or login wall)."""
+
+    article: Article | None
+    error: str | None
+    interstitial: str | None
+
+
+def read_page_within_budget(
+    content: bytes, url: str, content_type: str | None = None
+) -> PageReading:
+    """Runs in a worker: the article of one page (``content_type`` carries its charset),
+    then the interstitial check, which parses the page too and so belongs here as well."""
+    try:
+        article: Article | None = extract_article(content, url=url, content_type=content_type)
+        error = None
+    except ExtractionError as failure:
+        article, error = None, str(failure)
+    text = article.text if article is not None else None
+    return PageReading(
+        article, error, interstitial_reason(content, text, content_type=content_type)
+    )
 
 
 class DocumentWorkers:
@@ -83,13 +105,16 @@ class DocumentWorkers:
         job = _Job("the feed", "parse", self._settings.parse_seconds, FeedError)
         return await self._run(job, parse_within_budget, content, url, content_type, max_entries)
 
-    async def extract_article(
+    async def read_page(
         self, content: bytes, *, url: str, content_type: str | None = None
-    ) -> Article:
-        """:func:`~tickerwire.news.extract.article.extract_article` in a worker; raises
-        ``ExtractionError``."""
+    ) -> PageReading:
+        """:func:`read_page_within_budget` in a worker. A page whose worker crashed or ran
+        out of time is a reading with that error and no article."""
         job = _Job("the page", "extract", self._settings.extract_seconds, ExtractionError)
-        return await self._run(job, extract_within_budget, content, url, content_type)
+        try:
+            return await self._run(job, read_page_within_budget, content, url, content_type)
+        except ExtractionError as failure:
+            return PageReading(None, str(failure), None)
 
     def close(self) -> None:
         """Stop the workers, ending any task still running."""
