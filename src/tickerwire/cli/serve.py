@@ -59,6 +59,7 @@ def serve(
         port=settings.port,
         log_level="info" if verbose else "warning",
         log_config=None,  # uvicorn's lines go through our handlers, format and request id
+        access_log=verbose,  # a line per request costs more than a page from the cache
     )
 
 

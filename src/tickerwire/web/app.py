@@ -19,6 +19,7 @@ from tickerwire.jobs.stopping import cancel_within
 from tickerwire.runtime import Runtime
 from tickerwire.web import api, health, media, metrics, pages, stream
 from tickerwire.web.cache import RenderCache
+from tickerwire.web.ready import ReadyPages
 from tickerwire.web.security import SecurityHeaders
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         description="Markets and the news that moves them, self-hosted.",
         lifespan=lifespan,
     )
+    app.add_middleware(ReadyPages, state=app.state)  # innermost: answers after the others
     app.add_middleware(SecurityHeaders, images_from_publishers=not settings.media.enabled)
     if settings.metrics.enabled:
         measured = metrics.Metrics(app.state)

@@ -28,6 +28,7 @@ from tickerwire.runtime import Runtime
 from tickerwire.web.atom import news_feed
 from tickerwire.web.cache import RenderCache
 from tickerwire.web.parts import MarketsTop, markets_top
+from tickerwire.web.ready import CACHE_CONTROL, address_of
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -169,18 +170,24 @@ def _serve(
             status = page.status(model)
         return render(context, model)
 
+    headers: dict[str, str] = {}
     try:
         if page.cached:
             values = json.dumps(params.model_dump(mode="json"), sort_keys=True)
             key = f"{kind} {base_url}{request.url.path} {values}"
             body = cache.get_or_render(key, context.now, produce)
+            if status == 200:
+                address = address_of(request.scope)
+                route = request.scope.get("route")
+                if etag := cache.remember(address, key, context.now, media_type, route):
+                    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL.decode()}
         else:
             body = produce()
     except PageNotFound as error:
         return _answer(kind, runtime, 404, str(error))
     except BadPageRequest as error:
         return _answer(kind, runtime, 400, str(error))
-    return Response(body, status_code=status, media_type=media_type)
+    return Response(body, status_code=status, media_type=media_type, headers=headers)
 
 
 def _html(context: PageRequest[Any], page: Page[Any, Any], model: BaseModel) -> bytes:
