@@ -8,7 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from tickerwire.web.cache import RenderCache
+from tickerwire.web.cache import MAX_STALE_SECONDS, RENDER_GRACE_SECONDS, RenderCache
 
 NOW = datetime(2026, 11, 24, 15, 30, 10, tzinfo=UTC)
 READERS = 40
@@ -83,3 +83,61 @@ def test_the_cache_keeps_at_most_its_size() -> None:
         cache.get_or_render(key, NOW, key.encode)
     assert cache.get_or_render("/c", NOW, lambda: b"again") == b"/c"
     assert cache.get_or_render("/a", NOW, lambda: b"again") == b"again"  # the oldest went
+
+
+class Clock:
+    """Seconds that pass only when a test says so."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+def stored(cache: RenderCache, body: bytes, when: datetime = NOW) -> None:
+    cache.get_or_render("/", when, lambda: body)
+    cache.remember("http://portal/", "/", when, "text/html", None)
+
+
+def ready_body(cache: RenderCache, when: datetime = NOW) -> bytes | None:
+    page = cache.ready("http://portal/", when)
+    return page.body if page is not None else None
+
+
+def test_a_remembered_address_is_answered_with_the_stored_page_and_its_tag() -> None:
+    cache = RenderCache()
+    stored(cache, b"page")
+    page = cache.ready("http://portal/", NOW)
+    assert page is not None and page.body == b"page" and page.etag.startswith('"')
+    assert cache.ready("http://portal/other", NOW) is None
+
+
+def test_after_a_change_one_reader_renders_and_the_others_get_the_copy_meanwhile() -> None:
+    cache = RenderCache()
+    stored(cache, b"before")
+    cache.invalidate()
+    assert ready_body(cache) is None  # the first reader goes on to render it anew
+    assert ready_body(cache) == b"before"  # the next ones do not wait for that render
+    stored(cache, b"after")
+    assert ready_body(cache) == b"after"
+
+
+def test_a_copy_too_old_is_not_sent_while_the_page_renders() -> None:
+    clock = Clock()
+    cache = RenderCache(clock=clock)
+    stored(cache, b"old")
+    cache.invalidate()
+    clock.seconds = MAX_STALE_SECONDS + 1
+    assert ready_body(cache) is None
+    assert ready_body(cache) is None
+
+
+def test_a_render_that_never_came_lets_another_reader_try() -> None:
+    clock = Clock()
+    cache = RenderCache(clock=clock)
+    stored(cache, b"before")
+    cache.invalidate()
+    assert ready_body(cache) is None  # this render fails: nothing is remembered
+    clock.seconds = RENDER_GRACE_SECONDS + 1
+    assert ready_body(cache) is None

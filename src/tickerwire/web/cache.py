@@ -12,12 +12,17 @@ instead of repeating it.
 Each stored page also gets its ETag, computed once, and the address it was asked at, so
 that :mod:`tickerwire.web.ready` can answer the next request for that address with the
 stored bytes before any routing, validation or thread pool: the hot path of a page that
-has not changed is a dictionary lookup.
+has not changed is a dictionary lookup. When its data has changed, the first request goes
+on to render it anew, and the readers who arrive meanwhile get the copy rendered before
+(if it is at most :data:`MAX_STALE_SECONDS` old) instead of queueing behind that render:
+a tick of the quotes then costs nobody a render's wait, and the live parts of the page
+catch up over the stream.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -28,6 +33,10 @@ from hashlib import blake2b
 Slot = tuple[str, int, str]
 ADDRESSES_PER_ENTRY = 4
 """Addresses remembered per stored page at most (``/``, ``/?page=1``, another host name)."""
+MAX_STALE_SECONDS = 30.0
+"""The oldest copy sent while its page is rendered anew; older, readers wait for the render."""
+RENDER_GRACE_SECONDS = 10.0
+"""After this long without the new render arriving (it failed), another request tries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +57,8 @@ def etag_of(body: bytes) -> str:
 
 
 class RenderCache:
-    def __init__(self, max_entries: int = 256) -> None:
+    def __init__(self, max_entries: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self.version = 0
         self.max_entries = max_entries
         self.renders = 0
@@ -58,6 +68,8 @@ class RenderCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[Slot, bytes] = OrderedDict()
         self._etags: dict[Slot, str] = {}
+        self._rendered_at: dict[Slot, float] = {}
+        self._rendering: dict[str, float] = {}  # address -> when a request went to render it
         self._pending: dict[Slot, Future[bytes]] = {}
         # Bounded: any query string is an address, and addresses are the reader's to make.
         self._addresses: OrderedDict[str, tuple[Slot, str, object]] = OrderedDict()
@@ -65,7 +77,6 @@ class RenderCache:
     def invalidate(self) -> None:
         with self._lock:
             self.version += 1
-            self._addresses.clear()
 
     @staticmethod
     def _slot(key: str, version: int, now: datetime) -> Slot:
@@ -80,23 +91,36 @@ class RenderCache:
         with self._lock:
             slot = self._slot(key, self.version, now)
             etag = self._etags.get(slot)
+            self._rendering.pop(address, None)
             if etag is not None:
                 self._addresses[address] = (slot, media_type, route)
+                self._addresses.move_to_end(address)
                 while len(self._addresses) > ADDRESSES_PER_ENTRY * self.max_entries:
                     self._addresses.popitem(last=False)
             return etag
 
     def ready(self, address: str, now: datetime) -> ReadyPage | None:
-        """The stored page for ``address`` if it is still current, else None."""
+        """The stored page for ``address`` if it is current, or if it is being rendered
+        anew by another request and the stored copy is recent; else None, and the caller
+        renders it."""
         with self._lock:
             remembered = self._addresses.get(address)
             if remembered is None:
                 return None
             slot, media_type, route = remembered
             body = self._entries.get(slot)
-            if slot != self._slot(slot[0], self.version, now) or body is None:
+            if body is None:
                 del self._addresses[address]
                 return None
+            if slot != self._slot(slot[0], self.version, now):
+                moment = self._clock()
+                started = self._rendering.get(address)
+                fresh_enough = moment - self._rendered_at[slot] <= MAX_STALE_SECONDS
+                if not fresh_enough or started is None or moment - started > RENDER_GRACE_SECONDS:
+                    self._rendering[address] = moment  # this request renders it anew
+                    while len(self._rendering) > ADDRESSES_PER_ENTRY * self.max_entries:
+                        self._rendering.pop(next(iter(self._rendering)))
+                    return None
             self._entries.move_to_end(slot)
             self.hits += 1
             return ReadyPage(body, self._etags[slot], media_type, route)
@@ -133,8 +157,9 @@ class RenderCache:
             del self._pending[slot]
             self._entries[slot] = body
             self._etags[slot] = etag
+            self._rendered_at[slot] = self._clock()
             while len(self._entries) > self.max_entries:
                 evicted, _ = self._entries.popitem(last=False)
-                del self._etags[evicted]
+                del self._etags[evicted], self._rendered_at[evicted]
         pending.set_result(body)
         return body
