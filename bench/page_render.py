@@ -24,6 +24,7 @@ from rich.table import Table
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
+from tickerwire.web.cache import EVERYTHING
 
 PAGES = ["/", "/index.json", "/quote/SPX", "/quote/BTCUSD?range=1Y", "/api/v1/ribbon"]
 
@@ -33,7 +34,7 @@ def timed(client: TestClient, path: str, count: int, *, cold: bool) -> list[floa
     samples = []
     for _ in range(count):
         if cold:
-            cache.invalidate()
+            cache.changed([EVERYTHING])
         start = time.perf_counter()
         response = client.get(path)
         samples.append(time.perf_counter() - start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tickerwire.web.cache import RenderCache
+from tickerwire.web.cache import EVERYTHING, RenderCache
 
 
 def cache_of(client: TestClient) -> RenderCache:
@@ -37,10 +37,10 @@ def test_a_copy_whose_tag_still_matches_gets_a_304_without_a_body(client: TestCl
 def test_new_data_renders_the_page_anew(client: TestClient) -> None:
     client.get("/")
     client.get("/")
-    renders = cache_of(client).renders
-    cache_of(client).invalidate()  # what a quote or a new article on the bus does
+    renders = cache_of(client).renders_of.copy()
+    cache_of(client).changed([EVERYTHING])  # what an event of a kind it does not know does
     client.get("/")
-    assert cache_of(client).renders == renders + 1
+    assert cache_of(client).renders_of - renders == {"html": 1, "part": 2, "page": 1}
 
 
 def test_another_address_of_the_same_page_goes_through_the_app_once(client: TestClient) -> None:
@@ -62,7 +62,7 @@ def test_a_head_request_gets_the_headers_without_the_body(client: TestClient) ->
     page = client.get("/")
     head = client.head("/")
     assert head.status_code == 200 and head.content == b""
-    assert head.headers["content-length"] == str(len(page.content))
+    assert head.headers["content-length"] == page.headers["content-length"]
 
 
 def test_pages_sent_from_the_cache_are_counted_under_their_route(client: TestClient) -> None:
@@ -76,3 +76,32 @@ def test_pages_sent_from_the_cache_are_counted_under_their_route(client: TestCli
         and 'route="/quote/{symbol}"' in line
     )
     assert float(line.rsplit(" ", 1)[1]) == 3
+
+
+def test_a_reader_who_takes_gzip_gets_the_page_compressed_with_its_own_tag(
+    client: TestClient,
+) -> None:
+    plain = client.get("/", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # the client unpacked it
+    assert int(packed.headers["content-length"]) < len(plain.content)
+    assert packed.headers["etag"] != plain.headers["etag"]
+    assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+
+
+def test_a_copy_not_modified_since_its_render_gets_a_304(client: TestClient) -> None:
+    modified = client.get("/quote/SPX").headers["last-modified"]
+    unchanged = client.get("/quote/SPX", headers={"If-Modified-Since": modified})
+    assert unchanged.status_code == 304
+    older = client.get("/quote/SPX", headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"})
+    assert older.status_code == 200
+
+
+def test_the_first_answer_and_the_fast_path_send_the_same_validators(client: TestClient) -> None:
+    cache_of(client).changed([EVERYTHING])
+    first = client.get("/quote/SPX?range=1M")
+    again = client.get("/quote/SPX?range=1M")
+    for header in ("etag", "last-modified", "vary", "cache-control", "content-length"):
+        assert first.headers[header] == again.headers[header], header

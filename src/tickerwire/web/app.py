@@ -19,7 +19,7 @@ from tickerwire.jobs.runner import BACKGROUND_STOP_SECONDS, run_background
 from tickerwire.jobs.stopping import cancel_within
 from tickerwire.runtime import Runtime
 from tickerwire.web import api, health, media, metrics, pages, stream
-from tickerwire.web.cache import RenderCache
+from tickerwire.web.cache import RenderCache, sources_of
 from tickerwire.web.ready import ReadyPages
 from tickerwire.web.security import SecurityHeaders
 
@@ -30,8 +30,8 @@ HERE = Path(__file__).parent
 async def _invalidate_on_events(runtime: Runtime, cache: RenderCache) -> None:
     subscription = runtime.bus.subscribe()
     try:
-        async for _event in subscription:
-            cache.invalidate()
+        async for event in subscription:
+            cache.changed(sources_of(event))
     finally:
         runtime.bus.unsubscribe(subscription)
 

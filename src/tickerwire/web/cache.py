@@ -1,51 +1,84 @@
-"""Rendered pages, kept until their data changes, rendered once however many readers miss.
+"""Rendered pages and parts, each kept until the data it shows changes, rendered once
+however many readers miss it.
 
-The version moves whenever the bus carries an event (a new quote, a new article), and the
-minute is part of the key because the banner counts down in minutes. Nothing else is
-re-rendered per request.
+What a stored render depends on is named by *sources*: ``news`` (articles, headlines),
+``quotes`` (any quote) and ``quote:SYMBOL`` (one instrument's). Events move the versions
+of the sources they touch (:func:`sources_of`); a render is stored under the versions of
+its own sources and the minute, so a tick of one symbol's quote leaves every headline
+list, article and other symbol's chart page as it was, and only the parts that show that
+quote (the ribbon, the chips naming it, its quote page) are rendered anew. The minute is
+part of every key because the banner and relative times count in minutes. An event the
+cache does not know moves :data:`EVERYTHING`, on which every render depends.
 
 Page handlers run in the server's thread pool, so the cache is shared between threads:
-one lock guards its tables, and when many requests miss the same page at the same moment
-(right after an invalidation) the first renders it and the others wait for that render
-instead of repeating it.
+one lock guards its tables, and when many requests miss the same render at the same
+moment the first renders it and the others wait for that render instead of repeating it.
 
-Each stored page also gets its ETag, computed once, and the address it was asked at, so
-that :mod:`tickerwire.web.ready` can answer the next request for that address with the
-stored bytes before any routing, validation or thread pool: the hot path of a page that
-has not changed is a dictionary lookup. When its data has changed, the first request goes
-on to render it anew, and the readers who arrive meanwhile get the copy rendered before
-(if it is at most :data:`MAX_STALE_SECONDS` old) instead of queueing behind that render:
-a tick of the quotes then costs nobody a render's wait, and the live parts of the page
-catch up over the stream.
+A stored page also gets its ETag (computed once), its gzip form (compressed once, on the
+first request that accepts it) and the address it was asked at, so that
+:mod:`tickerwire.web.ready` can answer the next request for that address with the stored
+bytes before any routing, validation or thread pool: the hot path of a page that has not
+changed is a dictionary lookup. When its data has changed, the first request goes on to
+render it anew, and the readers who arrive meanwhile get the copy rendered before (if it
+is at most :data:`MAX_STALE_SECONDS` old) instead of queueing behind that render; the
+live parts of the page catch up over the stream.
 """
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from hashlib import blake2b
 
-Slot = tuple[str, int, str]
+from tickerwire.live.bus import Event
+
+NEWS = "news"
+QUOTES = "quotes"
+EVERYTHING = "*"
+ANY_DATA = (NEWS, QUOTES)
+"""The sources of a render that may show anything: the safe choice when unsure."""
+
+Sources = tuple[str, ...]
+Slot = tuple[str, tuple[int, ...], str]
 ADDRESSES_PER_ENTRY = 4
 """Addresses remembered per stored page at most (``/``, ``/?page=1``, another host name)."""
 MAX_STALE_SECONDS = 30.0
 """The oldest copy sent while its page is rendered anew; older, readers wait for the render."""
 RENDER_GRACE_SECONDS = 10.0
 """After this long without the new render arriving (it failed), another request tries."""
+GZIP_LEVEL = 6
+
+
+def quote_source(symbol: str) -> str:
+    """The source of what shows ``symbol``'s quote."""
+    return f"quote:{symbol}"
+
+
+def sources_of(event: Event) -> Sources:
+    """The sources an event changes."""
+    if event.topic == "quote":
+        return (QUOTES, quote_source(event.key))
+    if event.topic == NEWS:
+        return (NEWS,)
+    return (EVERYTHING,)
 
 
 @dataclass(frozen=True, slots=True)
 class ReadyPage:
     """A stored page as the fast path sends it."""
 
+    slot: Slot
     body: bytes
     etag: str
     media_type: str
+    modified: datetime
+    """When it was rendered, for ``Last-Modified``."""
     route: object
     """The route that rendered it, for the metrics to file the request under."""
 
@@ -57,47 +90,64 @@ def etag_of(body: bytes) -> str:
 
 
 class RenderCache:
-    def __init__(self, max_entries: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, max_entries: int = 512, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self.version = 0
         self.max_entries = max_entries
         self.renders = 0
+        #: Renders by kind, the first word of their key: a quote tick should show ``part``
+        #: and ``page`` (assembly) renders, and no ``html`` (skeleton) ones.
+        self.renders_of: Counter[str] = Counter()
         #: Requests answered without rendering: from a stored entry, or by waiting for the
         #: render another request was doing. With ``renders``, the cache's hit ratio.
         self.hits = 0
         self._lock = threading.Lock()
+        self._versions: dict[str, int] = {}
         self._entries: OrderedDict[Slot, bytes] = OrderedDict()
         self._etags: dict[Slot, str] = {}
-        self._rendered_at: dict[Slot, float] = {}
+        self._gzipped: dict[Slot, bytes] = {}
+        self._rendered_at: dict[Slot, tuple[float, datetime]] = {}
         self._rendering: dict[str, float] = {}  # address -> when a request went to render it
         self._pending: dict[Slot, Future[bytes]] = {}
         # Bounded: any query string is an address, and addresses are the reader's to make.
-        self._addresses: OrderedDict[str, tuple[Slot, str, object]] = OrderedDict()
+        self._addresses: OrderedDict[str, tuple[Slot, Sources, str, object]] = OrderedDict()
 
-    def invalidate(self) -> None:
+    def changed(self, sources: Iterable[str]) -> None:
+        """The data of ``sources`` changed: what shows it is rendered anew when next asked."""
         with self._lock:
-            self.version += 1
+            for source in sources:
+                self._versions[source] = self._versions.get(source, 0) + 1
 
-    @staticmethod
-    def _slot(key: str, version: int, now: datetime) -> Slot:
-        return (key, version, now.strftime("%Y%m%d%H%M"))
+    def _slot(self, key: str, sources: Sources, now: datetime) -> Slot:
+        versions = self._versions
+        stamp = tuple(versions.get(s, 0) for s in (EVERYTHING, *sources))
+        return (key, stamp, now.strftime("%Y%m%d%H%M"))
 
     def remember(
-        self, address: str, key: str, now: datetime, media_type: str, route: object
-    ) -> str | None:
+        self,
+        address: str,
+        key: str,
+        sources: Sources,
+        now: datetime,
+        media_type: str,
+        route: object,
+    ) -> ReadyPage | None:
         """Let :meth:`ready` answer ``address`` (the URL as the request had it) with the
-        page stored under ``key``, and give that page's ETag; None when it is not stored
-        (a render that failed, or another minute already)."""
+        page stored under ``key`` and ``sources``, and give that page as it is sent; None
+        when it is not stored (a render that failed, or the data moved on already)."""
         with self._lock:
-            slot = self._slot(key, self.version, now)
-            etag = self._etags.get(slot)
+            slot = self._slot(key, sources, now)
             self._rendering.pop(address, None)
-            if etag is not None:
-                self._addresses[address] = (slot, media_type, route)
-                self._addresses.move_to_end(address)
-                while len(self._addresses) > ADDRESSES_PER_ENTRY * self.max_entries:
-                    self._addresses.popitem(last=False)
-            return etag
+            body = self._entries.get(slot)
+            if body is None:
+                return None
+            etag = self._etags.get(slot)
+            if etag is None:
+                etag = self._etags[slot] = etag_of(body)
+            self._addresses[address] = (slot, sources, media_type, route)
+            self._addresses.move_to_end(address)
+            while len(self._addresses) > ADDRESSES_PER_ENTRY * self.max_entries:
+                self._addresses.popitem(last=False)
+            return ReadyPage(slot, body, etag, media_type, self._rendered_at[slot][1], route)
 
     def ready(self, address: str, now: datetime) -> ReadyPage | None:
         """The stored page for ``address`` if it is current, or if it is being rendered
@@ -107,15 +157,17 @@ class RenderCache:
             remembered = self._addresses.get(address)
             if remembered is None:
                 return None
-            slot, media_type, route = remembered
+            slot, sources, media_type, route = remembered
             body = self._entries.get(slot)
-            if body is None:
+            etag = self._etags.get(slot)
+            if body is None or etag is None:
                 del self._addresses[address]
                 return None
-            if slot != self._slot(slot[0], self.version, now):
+            rendered_at, modified = self._rendered_at[slot]
+            if slot != self._slot(slot[0], sources, now):
                 moment = self._clock()
                 started = self._rendering.get(address)
-                fresh_enough = moment - self._rendered_at[slot] <= MAX_STALE_SECONDS
+                fresh_enough = moment - rendered_at <= MAX_STALE_SECONDS
                 if not fresh_enough or started is None or moment - started > RENDER_GRACE_SECONDS:
                     self._rendering[address] = moment  # this request renders it anew
                     while len(self._rendering) > ADDRESSES_PER_ENTRY * self.max_entries:
@@ -123,14 +175,28 @@ class RenderCache:
                     return None
             self._entries.move_to_end(slot)
             self.hits += 1
-            return ReadyPage(body, self._etags[slot], media_type, route)
+            return ReadyPage(slot, body, etag, media_type, modified, route)
 
-    def get_or_render(self, key: str, now: datetime, render: Callable[[], bytes]) -> bytes:
-        """The cached bytes for ``key`` at this version and minute, else ``render()``'s,
-        computed once for all the callers that asked at the same time. A render that
-        raises raises in every waiting caller and is not cached."""
+    def gzipped(self, page: ReadyPage) -> bytes:
+        """``page``'s body compressed, once for all the readers whose browsers accept it."""
         with self._lock:
-            slot = self._slot(key, self.version, now)
+            done = self._gzipped.get(page.slot)
+        if done is None:
+            # mtime 0: the same bytes each time, on every replica
+            done = gzip.compress(page.body, GZIP_LEVEL, mtime=0)
+            with self._lock:
+                if page.slot in self._entries:
+                    self._gzipped[page.slot] = done
+        return done
+
+    def get_or_render(
+        self, key: str, now: datetime, render: Callable[[], bytes], sources: Sources = ANY_DATA
+    ) -> bytes:
+        """The stored bytes for ``key`` at the current versions of ``sources`` and this
+        minute, else ``render()``'s, computed once for all the callers that asked at the
+        same time. A render that raises raises in every waiting caller and is not kept."""
+        with self._lock:
+            slot = self._slot(key, sources, now)
             cached = self._entries.get(slot)
             if cached is not None:
                 self._entries.move_to_end(slot)
@@ -141,6 +207,7 @@ class RenderCache:
             if pending is None:
                 pending = self._pending[slot] = Future()
                 self.renders += 1
+                self.renders_of[key.partition(" ")[0]] += 1
             else:
                 self.hits += 1
         if not owner:
@@ -152,14 +219,14 @@ class RenderCache:
                 del self._pending[slot]
             pending.set_exception(error)
             raise
-        etag = etag_of(body)
         with self._lock:
             del self._pending[slot]
             self._entries[slot] = body
-            self._etags[slot] = etag
-            self._rendered_at[slot] = self._clock()
+            self._rendered_at[slot] = (self._clock(), now)
             while len(self._entries) > self.max_entries:
                 evicted, _ = self._entries.popitem(last=False)
-                del self._etags[evicted], self._rendered_at[evicted]
+                del self._rendered_at[evicted]
+                self._etags.pop(evicted, None)
+                self._gzipped.pop(evicted, None)
         pending.set_result(body)
         return body

@@ -7,13 +7,18 @@ request ids and the metrics timer, so what it sends gets all of them, and looks 
 request's URL up in the render cache (:meth:`RenderCache.ready`); anything it does not
 hold goes on to the app, which renders, stores and remembers the address for next time.
 
-It answers ``If-None-Match`` with a 304 when the tag still matches: the page's bytes are
-the same, so a browser or proxy may keep showing its copy.
+A stored page is sent with its validators (``ETag``, ``Last-Modified``), as a 304 when the
+reader's copy is still current, and gzip-compressed (once, by the cache) when the reader
+accepts it: :func:`send_page` is the one way a stored page goes out, here and from the
+page routes.
 """
 
 from __future__ import annotations
 
+from email.utils import format_datetime, parsedate_to_datetime
+
 from starlette.datastructures import URL, State
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tickerwire.runtime import Runtime
@@ -29,12 +34,73 @@ def address_of(scope: Scope) -> str:
     return str(URL(scope=scope))
 
 
-def _not_modified(scope: Scope, page: ReadyPage) -> bool:
-    wanted = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
-    if wanted is None:
+def _header(scope: Scope, name: bytes) -> str | None:
+    value = next((v for k, v in scope["headers"] if k == name), None)
+    return None if value is None else value.decode("latin-1")
+
+
+def _accepts_gzip(scope: Scope) -> bool:
+    accepted = _header(scope, b"accept-encoding") or ""
+    for coding in accepted.split(","):
+        name, _, params = coding.strip().partition(";")
+        if name.strip().lower() == "gzip":
+            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def _not_modified(scope: Scope, page: ReadyPage, etag: str) -> bool:
+    wanted = _header(scope, b"if-none-match")
+    if wanted is not None:  # when both are sent, the tag decides (RFC 9110, 13.1.3)
+        tags = {tag.strip() for tag in wanted.split(",")}
+        return bool(tags & {etag, page.etag, "*"})
+    since = _header(scope, b"if-modified-since")
+    if since is None:
         return False
-    tags = {tag.strip() for tag in wanted.decode("latin-1").split(",")}
-    return page.etag in tags or "*" in tags
+    try:
+        return page.modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as the RFC says
+
+
+async def send_page(
+    scope: Scope, send: Send, page: ReadyPage, cache: RenderCache, status: int = 200
+) -> None:
+    """Send a stored page: 304 for a current copy, else its bytes, compressed when the
+    reader takes gzip; HEAD gets the headers alone."""
+    compressed = _accepts_gzip(scope)
+    etag = f'{page.etag[:-1]}-gzip"' if compressed else page.etag
+    headers = [
+        (b"etag", etag.encode()),
+        (b"last-modified", format_datetime(page.modified, usegmt=True).encode()),
+        (b"cache-control", CACHE_CONTROL),
+        (b"vary", b"Accept-Encoding"),
+    ]
+    if _not_modified(scope, page, etag):
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    body = cache.gzipped(page) if compressed else page.body
+    if compressed:
+        headers.append((b"content-encoding", b"gzip"))
+    headers += [
+        (b"content-type", page.media_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body if scope["method"] != "HEAD" else b""})
+
+
+class StoredPageResponse(Response):
+    """A page route's answer when the page was stored: sent as the fast path sends it, so
+    the first reader and the next get the same headers."""
+
+    def __init__(self, page: ReadyPage, cache: RenderCache) -> None:
+        super().__init__(media_type=page.media_type)
+        self.page = page
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send_page(scope, send, self.page, self.cache, self.status_code)
 
 
 class ReadyPages:
@@ -51,22 +117,8 @@ class ReadyPages:
         cache: RenderCache | None = getattr(self.state, "cache", None)
         runtime: Runtime | None = getattr(self.state, "runtime", None)
         page = cache.ready(address_of(scope), runtime.now()) if cache and runtime else None
-        if page is None:
+        if page is None or cache is None:
             await self.app(scope, receive, send)
             return
         scope["route"] = page.route  # as routing would have left it, for the metrics
-        headers = [
-            (b"etag", page.etag.encode()),
-            (b"cache-control", CACHE_CONTROL),
-        ]
-        if _not_modified(scope, page):
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        headers += [
-            (b"content-type", page.media_type.encode()),
-            (b"content-length", str(len(page.body)).encode()),
-        ]
-        body = page.body if scope["method"] == "GET" else b""
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send_page(scope, send, page, cache)

@@ -15,31 +15,24 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
 from tickerwire.news.model import ArticleListing
 from tickerwire.runtime import Runtime
+from tickerwire.web import assembly
 from tickerwire.web.atom import news_feed
-from tickerwire.web.cache import RenderCache
-from tickerwire.web.parts import MarketsTop, markets_top
-from tickerwire.web.ready import CACHE_CONTROL, address_of
+from tickerwire.web.cache import ANY_DATA, NEWS, RenderCache, Sources
+from tickerwire.web.live_parts import part_bytes, sources_of_part
+from tickerwire.web.ready import StoredPageResponse, address_of
+from tickerwire.web.templating import render_template
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
 ATOM = "application/atom+xml; charset=utf-8"
-
-templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 P = TypeVar("P", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
@@ -82,8 +75,9 @@ class Page(Generic[P, M]):
     cached: bool = True
     """Whether the bytes are kept until the data changes (search answers are not: every
     query differs, and the index answers fast)."""
-    markets_top: bool = True
-    """Whether the page opens with the banner and the ribbon."""
+    sources: Callable[[P], Sources] = lambda _params: (NEWS,)
+    """What the page's skeleton shows besides its live parts (which name their own): the
+    news for most pages; a quote page shows its own instrument's quote too."""
     status: Callable[[M], int] | None = None
     """The HTTP status of a built page when it is not always 200 (a search page showing
     the reader's bad filter beside the form answers 400); only for uncached pages, whose
@@ -114,12 +108,6 @@ def page_news_feed(
     )
 
 
-def render_template(name: str, runtime: Runtime, **context: object) -> bytes:
-    """A template with what every page's header needs (the symbols for autocomplete)."""
-    template = templates.get_template(name)
-    return template.render(instruments=list(runtime.registry), **context).encode()
-
-
 def message_page(runtime: Runtime, status: int, message: str) -> Response:
     """The one page for a missing thing (404) or a bad request (400)."""
     title = "Not found" if status == 404 else "Bad request"
@@ -143,6 +131,18 @@ def _answer(kind: str, runtime: Runtime, status: int, message: str) -> Response:
     return Response(json.dumps({"detail": message}), status_code=status, media_type=JSON)
 
 
+def _split(skeleton: bytes) -> tuple[list[assembly.Piece], Sources]:
+    """The skeleton in pieces, and the sources of the parts it names: a page is current
+    while they and its skeleton's own sources are."""
+    pieces = assembly.split(skeleton)
+    refs = assembly.parts_in(pieces)
+    return pieces, tuple(dict.fromkeys(s for ref in refs for s in sources_of_part(ref)))
+
+
+def _assemble(cache: RenderCache, runtime: Runtime, pieces: list[assembly.Piece]) -> bytes:
+    return assembly.assemble(pieces, lambda ref: part_bytes(cache, runtime, ref))
+
+
 def _serve(
     page: Page[P, M],
     request: Request,
@@ -151,7 +151,12 @@ def _serve(
     render: Callable[[PageRequest[P], M], bytes],
 ) -> Response:
     """One rule for every page and twin: parse, build, render, cache; a missing thing is a
-    404 and a bad parameter a 400, in the form of the document asked for."""
+    404 and a bad parameter a 400, in the form of the document asked for.
+
+    An HTML page is cached twice over: its skeleton under the page's own sources, and the
+    page assembled from it under those and its parts' sources, so a tick re-assembles the
+    page from a stored skeleton and re-rendered parts. Twins and feeds carry quotes in
+    their data, so they are kept under every source."""
     runtime: Runtime = request.app.state.runtime
     cache: RenderCache = request.app.state.cache
     try:
@@ -170,31 +175,37 @@ def _serve(
             status = page.status(model)
         return render(context, model)
 
-    headers: dict[str, str] = {}
     try:
-        if page.cached:
+        if not page.cached:
+            body = produce()
+            if kind == "html":
+                body = _assemble(cache, runtime, _split(body)[0])
+        else:
             values = json.dumps(params.model_dump(mode="json"), sort_keys=True)
             key = f"{kind} {base_url}{request.url.path} {values}"
-            body = cache.get_or_render(key, context.now, produce)
-            if status == 200:
-                address = address_of(request.scope)
-                route = request.scope.get("route")
-                if etag := cache.remember(address, key, context.now, media_type, route):
-                    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL.decode()}
-        else:
-            body = produce()
+            sources = (*page.sources(params), *ANY_DATA) if kind != "html" else page.sources(params)
+            body = cache.get_or_render(key, context.now, produce, sources)
+            if kind == "html":
+                pieces, parts = _split(body)
+                sources = tuple(dict.fromkeys((*sources, *parts)))
+                key = f"page {key}"
+                body = cache.get_or_render(
+                    key, context.now, lambda: _assemble(cache, runtime, pieces), sources
+                )
+            address = address_of(request.scope)
+            route = request.scope.get("route")
+            if stored := cache.remember(address, key, sources, context.now, media_type, route):
+                return StoredPageResponse(stored, cache)
     except PageNotFound as error:
         return _answer(kind, runtime, 404, str(error))
     except BadPageRequest as error:
         return _answer(kind, runtime, 400, str(error))
-    return Response(body, status_code=status, media_type=media_type, headers=headers)
+    return Response(body, status_code=status, media_type=media_type)
 
 
 def _html(context: PageRequest[Any], page: Page[Any, Any], model: BaseModel) -> bytes:
-    top: MarketsTop | None = None
-    if page.markets_top:
-        top = markets_top(context.runtime, context.now)
-    return render_template(page.template, context.runtime, page=model, top=top)
+    """The page's skeleton: its live parts are markers, filled in by :func:`_assemble`."""
+    return render_template(page.template, context.runtime, page=model)
 
 
 def register(router: APIRouter, page: Page[P, M]) -> Page[P, M]:

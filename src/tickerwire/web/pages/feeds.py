@@ -70,5 +70,5 @@ PAGE = Page(
     template="feeds.html",
     build=build,
     params=NoParams,
-    markets_top=False,
+    cached=False,  # a feed's health changes with each refresh, which publishes no event
 )

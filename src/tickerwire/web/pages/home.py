@@ -58,5 +58,4 @@ PAGE = Page(
     template="home.html",
     build=build,
     params=HomeParams,
-    markets_top=False,  # the home page's own view model carries the banner and ribbon
 )

@@ -11,6 +11,7 @@ from tickerwire.markets.quotes import Interval
 from tickerwire.markets.ranges import ChartRange, parse_range, window_for
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
+from tickerwire.web.cache import NEWS, quote_source
 from tickerwire.web.chart import price_chart
 from tickerwire.web.parts import Headline, RibbonCell, headline, ribbon_cell
 from tickerwire.web.twins import BadPageRequest, Page, PageNotFound, PageRequest, page_news_feed
@@ -200,4 +201,6 @@ PAGE = Page(
     build=build,
     params=QuoteParams,
     atom=atom,
+    # Its head, chart and figures move with its own quote, not with the others' ticks.
+    sources=lambda params: (NEWS, quote_source(params.symbol.upper())),
 )

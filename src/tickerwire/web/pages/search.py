@@ -167,6 +167,5 @@ PAGE = Page(
     build=build,
     params=SearchParams,
     cached=False,
-    markets_top=False,
     status=_status,
 )
