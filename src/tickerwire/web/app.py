@@ -84,6 +84,9 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         version=__version__,
         description="Markets and the news that moves them, self-hosted.",
         lifespan=lifespan,
+        # No OpenTelemetry here (metrics are Prometheus'): FastAPI's own hook would look
+        # for providers on every request, a sixth of what a page from the cache costs.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.add_middleware(ReadyPages, state=app.state)  # innermost: answers after the others
     app.add_middleware(SecurityHeaders, images_from_publishers=not settings.media.enabled)

@@ -33,7 +33,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from hashlib import blake2b
 
 from tickerwire.live.bus import Event
@@ -45,7 +46,7 @@ ANY_DATA = (NEWS, QUOTES)
 """The sources of a render that may show anything: the safe choice when unsure."""
 
 Sources = tuple[str, ...]
-Slot = tuple[str, tuple[int, ...], str]
+Slot = tuple[str, tuple[int, ...], int]
 ADDRESSES_PER_ENTRY = 4
 """Addresses remembered per stored page at most (``/``, ``/?page=1``, another host name)."""
 MAX_STALE_SECONDS = 30.0
@@ -78,7 +79,9 @@ class ReadyPage:
     etag: str
     media_type: str
     modified: datetime
-    """When it was rendered, for ``Last-Modified``."""
+    """When it was rendered, for ``If-Modified-Since``."""
+    modified_text: bytes
+    """The same as an HTTP date, for ``Last-Modified``: written once, at the render."""
     route: object
     """The route that rendered it, for the metrics to file the request under."""
 
@@ -105,7 +108,7 @@ class RenderCache:
         self._entries: OrderedDict[Slot, bytes] = OrderedDict()
         self._etags: dict[Slot, str] = {}
         self._gzipped: dict[Slot, bytes] = {}
-        self._rendered_at: dict[Slot, tuple[float, datetime]] = {}
+        self._rendered_at: dict[Slot, tuple[float, datetime, bytes]] = {}
         self._rendering: dict[str, float] = {}  # address -> when a request went to render it
         self._pending: dict[Slot, Future[bytes]] = {}
         # Bounded: any query string is an address, and addresses are the reader's to make.
@@ -120,7 +123,7 @@ class RenderCache:
     def _slot(self, key: str, sources: Sources, now: datetime) -> Slot:
         versions = self._versions
         stamp = tuple(versions.get(s, 0) for s in (EVERYTHING, *sources))
-        return (key, stamp, now.strftime("%Y%m%d%H%M"))
+        return (key, stamp, int(now.timestamp()) // 60)
 
     def remember(
         self,
@@ -147,7 +150,8 @@ class RenderCache:
             self._addresses.move_to_end(address)
             while len(self._addresses) > ADDRESSES_PER_ENTRY * self.max_entries:
                 self._addresses.popitem(last=False)
-            return ReadyPage(slot, body, etag, media_type, self._rendered_at[slot][1], route)
+            _, modified, text = self._rendered_at[slot]
+            return ReadyPage(slot, body, etag, media_type, modified, text, route)
 
     def ready(self, address: str, now: datetime) -> ReadyPage | None:
         """The stored page for ``address`` if it is current, or if it is being rendered
@@ -163,7 +167,7 @@ class RenderCache:
             if body is None or etag is None:
                 del self._addresses[address]
                 return None
-            rendered_at, modified = self._rendered_at[slot]
+            rendered_at, modified, text = self._rendered_at[slot]
             if slot != self._slot(slot[0], sources, now):
                 moment = self._clock()
                 started = self._rendering.get(address)
@@ -175,7 +179,7 @@ class RenderCache:
                     return None
             self._entries.move_to_end(slot)
             self.hits += 1
-            return ReadyPage(slot, body, etag, media_type, modified, route)
+            return ReadyPage(slot, body, etag, media_type, modified, text, route)
 
     def gzipped(self, page: ReadyPage) -> bytes:
         """``page``'s body compressed, once for all the readers whose browsers accept it."""
@@ -222,7 +226,8 @@ class RenderCache:
         with self._lock:
             del self._pending[slot]
             self._entries[slot] = body
-            self._rendered_at[slot] = (self._clock(), now)
+            text = format_datetime(now.astimezone(UTC), usegmt=True).encode()
+            self._rendered_at[slot] = (self._clock(), now, text)
             while len(self._entries) > self.max_entries:
                 evicted, _ = self._entries.popitem(last=False)
                 del self._rendered_at[evicted]

@@ -15,9 +15,9 @@ page routes.
 
 from __future__ import annotations
 
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
-from starlette.datastructures import URL, State
+from starlette.datastructures import State
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -30,8 +30,12 @@ the prices on it move."""
 
 
 def address_of(scope: Scope) -> str:
-    """The URL a request asked for, as the cache remembers it."""
-    return str(URL(scope=scope))
+    """The address a request asked for, as the cache remembers it: scheme, host, path and
+    query as sent (it is a key, not a link, so it needs no rebuilding into a URL)."""
+    host = next((v for k, v in scope["headers"] if k == b"host"), b"").decode("latin-1")
+    query = scope.get("query_string", b"")
+    address = f"{scope['scheme']}://{host}{scope.get('root_path', '')}{scope['path']}"
+    return f"{address}?{query.decode('latin-1')}" if query else address
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -71,7 +75,7 @@ async def send_page(
     etag = f'{page.etag[:-1]}-gzip"' if compressed else page.etag
     headers = [
         (b"etag", etag.encode()),
-        (b"last-modified", format_datetime(page.modified, usegmt=True).encode()),
+        (b"last-modified", page.modified_text),
         (b"cache-control", CACHE_CONTROL),
         (b"vary", b"Accept-Encoding"),
     ]

@@ -1,4 +1,4 @@
-"""Response headers every page gets: a strict CSP with a per-request nonce, and friends.
+"""Response headers every page gets: a strict CSP (scripts from our own files only), and friends.
 
 The API docs (Swagger UI and ReDoc from the fastapi-offline package) start with an inline
 script we do not write. Rather than allow inline scripts there, their pages get a policy
@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,11 +30,12 @@ _FRAMES = (
 )
 
 
-def page_policy(nonce: str, images: str = OWN_IMAGES) -> str:
-    """The policy of every page but the docs: our own files, and scripts with the nonce."""
+def page_policy(images: str = OWN_IMAGES) -> str:
+    """The policy of every page but the docs: our own files only. No page has an inline
+    script, so none needs a nonce, and the policy is the same for every response: written
+    once, not per request."""
     return (
-        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
-        f"{images}; {_FRAMES}; {_COMMON}"
+        f"default-src 'self'; script-src 'self'; style-src 'self'; {images}; {_FRAMES}; {_COMMON}"
     )
 
 
@@ -69,7 +69,9 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, *, images_from_publishers: bool = False) -> None:
         self.app = app
-        self.images = PUBLISHERS_IMAGES if images_from_publishers else OWN_IMAGES
+        self.headers = _headers(
+            page_policy(PUBLISHERS_IMAGES if images_from_publishers else OWN_IMAGES)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,9 +80,7 @@ class SecurityHeaders:
         if scope["path"] in DOCS_PAGES:
             await self._docs(scope, receive, send)
             return
-        nonce = secrets.token_urlsafe(16)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
-        headers = _headers(page_policy(nonce, self.images))
+        headers = self.headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
