@@ -19,6 +19,10 @@ BENCHES = [
     "tagging_accuracy.py",
     "search_latency.py",
     "page_render.py",
+    "ingestion.py",
+    "feeds_refresh.py",
+    "http_pages.py",  # these two install nginx, wrk and nchan with apt-get when missing
+    "stream_fanout.py",
 ]
 LIMITED = {"extraction_accuracy.py", "figures_accuracy.py"}
 
