@@ -130,3 +130,34 @@ def test_the_daily_range_spans_lows_and_highs_since_a_date(engine: sa.Engine) ->
     assert store.daily_range("SPX", datetime(2026, 1, 1, tzinfo=UTC)) == (9, 15)
     assert store.average_volume("SPX", datetime(2026, 1, 1, tzinfo=UTC)) == 200.0
     assert store.daily_range("DJI", datetime(2026, 1, 1, tzinfo=UTC)) == (None, None)
+
+
+def minute(at: int, close: float) -> Bar:
+    start = T0 + timedelta(minutes=at)
+    return Bar("SPX", Interval.M1, start, close, close, close, close, 10.0, "test")
+
+
+def session_closes(store: MarketStore) -> list[float]:
+    return store.closes("SPX", Interval.M1, T0, T0 + timedelta(hours=1))
+
+
+def test_a_sessions_closes_follow_the_latest_bar_and_new_ones(engine: sa.Engine) -> None:
+    store = MarketStore(engine)
+    store.save_bars([minute(0, 1.0), minute(1, 2.0)])
+    assert session_closes(store) == [1.0, 2.0]
+    store.save_bars([minute(1, 2.5), minute(2, 3.0)])  # the latest bar moved, one more came
+    assert session_closes(store) == [1.0, 2.5, 3.0]
+
+
+def test_a_bar_filled_in_behind_the_latest_is_seen_too(engine: sa.Engine) -> None:
+    """Another process (a backfill) may write bars earlier than the latest one read."""
+    store = MarketStore(engine)
+    store.save_bars([minute(0, 1.0), minute(5, 5.0)])
+    assert session_closes(store) == [1.0, 5.0]
+    store.save_bars([minute(2, 2.0)])
+    assert session_closes(store) == [1.0, 2.0, 5.0]
+    assert MarketStore(engine).closes("SPX", Interval.M1, T0, T0 + timedelta(hours=1)) == [
+        1.0,
+        2.0,
+        5.0,
+    ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, delete, func, select
+from sqlalchemy import Engine, and_, bindparam, case, delete, func, select
 
 from tickerwire.markets.quotes import Bar, Interval, Quote
 from tickerwire.store.schema import bars, provider_health, quotes
@@ -55,11 +56,27 @@ def _window(symbol: str, interval: Interval, start: datetime, end: datetime) -> 
     )
 
 
+_IN_WINDOW = and_(
+    bars.c.symbol == bindparam("symbol"),
+    bars.c.interval == bindparam("interval"),
+    bars.c.start >= bindparam("start"),
+    bars.c.start < bindparam("end"),
+)
+# Built once: a statement made per call costs more than the query on a small window.
+_CLOSES_IN_WINDOW = select(bars.c.start, bars.c.close).where(_IN_WINDOW).order_by(bars.c.start)
+_COUNT_IN_WINDOW = select(func.count()).where(_IN_WINDOW)
+KEPT_WINDOWS = 256
+"""Sessions of closes kept for :meth:`MarketStore.closes`: a ribbon's and some more."""
+
+
 class MarketStore:
     """The markets half of the store. Every write is an idempotent upsert."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._kept_closes: OrderedDict[
+            tuple[str, Interval, datetime, datetime], list[tuple[datetime, float]]
+        ] = OrderedDict()
 
     def save_quotes(self, new_quotes: Iterable[Quote]) -> None:
         """Keep the newest quote per symbol; an older quote arriving late never wins."""
@@ -122,12 +139,34 @@ class MarketStore:
     def closes(
         self, symbol: str, interval: Interval, start: datetime, end: datetime
     ) -> list[float]:
-        """Only the closes, oldest first: what a sparkline needs, without building bars."""
-        query = (
-            select(bars.c.close).where(_window(symbol, interval, start, end)).order_by(bars.c.start)
-        )
+        """Only the closes, oldest first: what a sparkline needs, without building bars.
+
+        The ribbon asks for every instrument's session of minute bars each time a quote
+        ticks, and reading a whole session (up to 1,440 rows) each time was most of a
+        ribbon's render. A session's bars only grow, and only the latest one changes, so
+        the closes read before are kept and each call reads from the latest kept bar on;
+        a count of the bars before it catches any filled in behind (a backfill, another
+        process), and the window is read whole again then."""
+        key = (symbol, interval, start, end)
+        kept = self._kept_closes.get(key)
+        params = {"symbol": symbol, "interval": interval.value, "start": start, "end": end}
         with self.engine.connect() as connection:
-            return [float(c) for c in connection.execute(query).scalars()]
+            if kept:
+                last = kept[-1][0]
+                behind = connection.execute(_COUNT_IN_WINDOW, params | {"end": last}).scalar_one()
+                if behind == len(kept) - 1:
+                    newer = connection.execute(_CLOSES_IN_WINDOW, params | {"start": last})
+                    fresh = kept[:-1] + [(s, float(c)) for s, c in newer]
+                else:
+                    kept = None
+            if not kept:
+                whole = connection.execute(_CLOSES_IN_WINDOW, params)
+                fresh = [(s, float(c)) for s, c in whole]
+        self._kept_closes[key] = fresh
+        self._kept_closes.move_to_end(key)
+        while len(self._kept_closes) > KEPT_WINDOWS:
+            self._kept_closes.popitem(last=False)
+        return [close for _, close in fresh]
 
     def last_close_before(self, symbol: str, moment: datetime) -> float | None:
         """The close of the latest bar, of any interval, that had ended by ``moment``.

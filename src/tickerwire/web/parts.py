@@ -9,6 +9,7 @@ reads exactly like the server-rendered cell it replaces.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -25,7 +26,7 @@ from tickerwire.news.trackers import is_tracker_image, without_tracking
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
-from tickerwire.web.svg import sparkline
+from tickerwire.web.svg import Sparkline, sparkline
 
 SPOKEN = {"up": "up", "down": "down", "flat": "unchanged"}
 
@@ -174,6 +175,13 @@ def banner(now: datetime) -> Banner:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _drawn_sparkline(closes: tuple[float, ...], baseline: float | None) -> Sparkline | None:
+    """A session's line is drawn again only when a close in it moved: a tick of one
+    instrument re-renders the whole ribbon, and the other fifteen lines are as they were."""
+    return sparkline(closes, baseline)
+
+
 def ribbon_cell(
     runtime: Runtime, instrument: Instrument, quote: Quote | None, now: datetime
 ) -> RibbonCell:
@@ -182,8 +190,8 @@ def ribbon_cell(
     spark = None
     if quote is not None:
         opens, closes = calendar.current_or_last_session(instrument.calendar, now)
-        line = sparkline(
-            runtime.markets.closes(instrument.symbol, Interval.M1, opens, closes),
+        line = _drawn_sparkline(
+            tuple(runtime.markets.closes(instrument.symbol, Interval.M1, opens, closes)),
             quote.previous_close,
         )
         spark = SparklineView.model_validate(line, from_attributes=True) if line else None
