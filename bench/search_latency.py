@@ -39,6 +39,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tickerwire.store import db
+from tickerwire.store.limits import key_hash
 from tickerwire.store.schema import article_instruments, articles, stories
 from tickerwire.store.search import SearchQuery, SearchStore, parse_terms
 
@@ -164,6 +165,7 @@ def generate(count: int, seed: int) -> Corpus:
             {
                 "id": number,
                 "canonical_url": f"https://news.example/{number}",
+                "canonical_url_hash": key_hash(f"https://news.example/{number}"),
                 "url": f"https://news.example/{number}",
                 "story_id": number,
                 "title": title,
