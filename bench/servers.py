@@ -363,7 +363,7 @@ def add_bench_routes(app: Any) -> None:
     from fastapi.responses import PlainTextResponse
 
     from tickerwire.markets.poller import quote_event
-    from tickerwire.web.stream import quote_message
+    from tickerwire.web.stream_messages import quote_message
 
     lag = LagMonitor()
     base: dict[str, Any] = {}

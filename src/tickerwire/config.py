@@ -151,6 +151,12 @@ class StreamSettings(BaseModel):
     max_per_client: int = Field(default=8, ge=1, description="open streams per client address")
     max_total: int = Field(default=1000, ge=1, description="open streams in this process")
     retry_after_seconds: int = Field(default=30, ge=1, description="Retry-After of a refusal")
+    heartbeat_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="seconds between keep-alive comments on every open stream; a client "
+        "whose writes are held up at one and that has taken nothing by the next is dropped",
+    )
 
 
 class JobSettings(BaseModel):

@@ -43,6 +43,21 @@ async def test_a_reader_that_falls_behind_gets_only_the_latest_per_symbol() -> N
     assert {e.key: e.data["price"] for e in received} == {"SPX": 3.0, "DJI": 2.0}
 
 
+async def test_a_reader_of_batches_gets_everything_pending_at_once() -> None:
+    bus = LocalBus()
+    subscription = bus.subscribe()
+    await bus.publish([quote("SPX", 1.0), quote("DJI", 2.0), quote("SPX", 3.0)])
+    batch = await anext(subscription.batches())
+    assert {e.key: e.data["price"] for e in batch} == {"SPX": 3.0, "DJI": 2.0}
+
+
+async def test_batches_end_when_the_subscription_closes() -> None:
+    bus = LocalBus()
+    subscription = bus.subscribe()
+    bus.unsubscribe(subscription)
+    assert [batch async for batch in subscription.batches()] == []
+
+
 async def test_a_subscription_filtered_by_symbol_ignores_others() -> None:
     bus = LocalBus()
     subscription = bus.subscribe({"BTCUSD"})

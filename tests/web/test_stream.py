@@ -2,13 +2,18 @@
 
 A client gets the market status, then the latest stored quote of each symbol it asked
 for, then each new quote, every one carrying the texts the server-rendered page shows.
+The hub behind it has tests of its own (test_stream_hub.py); these go through uvicorn,
+the app's middlewares and the route, as a browser does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
+import re
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -21,14 +26,14 @@ import uvicorn
 from support.moments import FRIDAY_MORNING
 from support.ports import free_port
 from tickerwire.config import Settings
-from tickerwire.live.bus import Event, LocalBus
+from tickerwire.live.bus import Event
 from tickerwire.markets.poller import quote_event
 from tickerwire.markets.quotes import Quote
 from tickerwire.runtime import Runtime
 from tickerwire.web import parts
 from tickerwire.web.app import create_app
 from tickerwire.web.parts import quote_figures
-from tickerwire.web.stream import FormattedEvents, market_message, with_ticks
+from tickerwire.web.serving import PortalServer
 
 pytestmark = pytest.mark.anyio
 
@@ -37,15 +42,14 @@ SPX_CLOSE = 5890.0
 
 @contextlib.asynccontextmanager
 async def portal(database_url: str, **settings: Any) -> AsyncIterator[tuple[Runtime, str]]:
-    """A demo portal at Friday morning, served by uvicorn on a loopback port."""
+    """A demo portal at Friday morning, served on a loopback port as `tickerwire serve`
+    serves it."""
     config_ = Settings(database_url=database_url, demo=True, poller_enabled=False, **settings)
     runtime = await Runtime.open(config_, clock=lambda: FRIDAY_MORNING)
     port = free_port()
-    config = uvicorn.Config(
-        create_app(config_, runtime=runtime), port=port, log_level="warning",
-        timeout_graceful_shutdown=1,
-    )  # fmt: skip
-    server = uvicorn.Server(config)
+    app = create_app(config_, runtime=runtime)
+    config = uvicorn.Config(app, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    server = PortalServer(config, app)
     serving = asyncio.create_task(server.serve())
     try:
         for _ in range(250):  # uvicorn offers no event for "started"; poll its flag
@@ -173,19 +177,39 @@ async def test_events_for_unknown_instruments_or_with_bad_data_are_dropped_and_t
     assert data["data"]["price"] == 5905.0
 
 
-async def test_ticks_come_between_events_each_interval() -> None:
-    bus = LocalBus()
-    subscription = bus.subscribe()
-    seen: list[str | None] = []
-    ticking = with_ticks(aiter(subscription), every=0.05)
-    await bus.publish([Event("quote", "SPX", {})])
-    async with asyncio.timeout(5):
-        async for event in ticking:
-            seen.append(event.key if event else None)
-            if seen.count(None) == 2:
-                break
-    await ticking.aclose()
-    assert seen == ["SPX", None, None]
+async def test_a_stream_for_an_unknown_symbol_is_a_404_naming_it(database_url: str) -> None:
+    async with portal(database_url) as (_, base), httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"{base}/api/v1/stream?symbols=SPX,NOPE")
+    assert response.status_code == 404
+    assert "NOPE" in response.json()["detail"]
+
+
+async def test_a_stream_is_neither_stored_nor_buffered_on_the_way(database_url: str) -> None:
+    async with (
+        portal(database_url) as (_, base),
+        httpx.AsyncClient(timeout=10) as client,
+        client.stream("GET", f"{base}/api/v1/stream?symbols=SPX") as response,
+    ):
+        headers = response.headers
+        first = await anext(response.aiter_lines())
+    assert headers["cache-control"] == "no-store"
+    assert headers["x-accel-buffering"] == "no"
+    assert "nosniff" in headers["x-content-type-options"]  # the middlewares' headers too
+    assert first.startswith("retry: ")  # when the browser's EventSource comes back
+
+
+async def test_shutting_down_completes_every_open_stream(database_url: str) -> None:
+    """The server ends each stream before it waits for open responses, so a restart
+    neither hangs nor cuts streams off mid-message."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        async with portal(database_url) as (_, base):
+            request = client.build_request("GET", f"{base}/api/v1/stream")
+            response = await client.send(request, stream=True)
+            lines = response.aiter_lines()
+            assert (await anext(lines)).startswith("retry: ")
+        rest = [line async for line in lines]  # reaches the end: no error, no hang
+        await response.aclose()
+    assert "event: market" in rest
 
 
 async def open_streams(
@@ -242,38 +266,64 @@ async def test_streams_past_the_global_cap_are_refused_whoever_asks(database_url
             assert "as many live streams open as it allows" in (await late[0].aread()).decode()
 
 
+async def admitted_again(base: str) -> None:
+    """Wait until the address may open a stream again: the server notices a hang-up on
+    its own schedule."""
+    status = 429
+    async with asyncio.timeout(10):
+        while status == 429:
+            again, (response,) = await open_streams(base, 1)
+            status = response.status_code
+            await again.aclose()
+    assert status == 200
+
+
 async def test_a_closed_stream_gives_its_slot_back(database_url: str) -> None:
     caps = {"max_per_client": 1, "max_total": 100}
     async with portal(database_url, stream=caps) as (_, base):
         first, (held,) = await open_streams(base, 1)
         assert held.status_code == 200
         await first.aclose()
-        status = 429
-        while status == 429:  # the server notices the hang-up on its own schedule
-            again, (response,) = await open_streams(base, 1)
-            status = response.status_code
-            await again.aclose()
-        assert status == 200
+        await admitted_again(base)
 
 
-def test_an_event_is_worded_once_however_many_streams_send_it() -> None:
-    formatted = FormattedEvents()
-    event = Event("quote", "SPX", {"price": 1.0})
-    builds: list[int] = []
+async def test_a_reader_that_stops_reading_is_dropped(database_url: str) -> None:
+    """Once the kernel's buffers and uvicorn's are full, writes to it would wait: a
+    heartbeat later the reader is dropped, and its slot is free again."""
+    settings = {"max_per_client": 1, "max_total": 100, "heartbeat_seconds": 0.05}
+    async with (
+        portal(database_url, stream=settings) as (runtime, base),
+        httpx.AsyncClient(timeout=10) as client,
+    ):
+        stalled = socket.socket()
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # and never read
+        host, port = base.removeprefix("http://").split(":")
+        stalled.connect((host, int(port)))
+        stalled.sendall(f"GET /api/v1/stream HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        try:
+            async with asyncio.timeout(60):
+                while await open_stream_count(client, base) == 0:  # noqa: ASYNC110 (no event)
+                    await asyncio.sleep(0.02)
+                for step in itertools.count():  # until the buffers, grown to their most, are full
+                    await runtime.bus.publish(every_symbol_at(runtime, 100.0 + step))
+                    await asyncio.sleep(0)
+                    if step % 25 == 0 and await open_stream_count(client, base) == 0:
+                        break
+        finally:
+            stalled.close()
+        await admitted_again(base)
 
-    def build() -> dict[str, str]:
-        builds.append(1)
-        return {"event": "quote", "data": "{}"}
 
-    sent = [formatted.message(event, build) for _ in range(1000)]
-    assert len(builds) == 1 and all(message is sent[0] for message in sent)
-    formatted.message(Event("quote", "SPX", {"price": 1.0}), build)  # an equal, new event
-    assert len(builds) == 2
+def every_symbol_at(runtime: Runtime, price: float) -> list[Event]:
+    return [
+        quote_event(Quote(i.symbol, price, FRIDAY_MORNING, "test", previous_close=99.0), i)
+        for i in runtime.registry
+    ]
 
 
-def test_the_market_status_is_worded_once_a_minute_for_every_client() -> None:
-    instruments = list(Settings().registry)
-    first = market_message(instruments, FRIDAY_MORNING)
-    again = market_message(instruments[::-1], FRIDAY_MORNING + timedelta(seconds=20))
-    assert first["data"] is again["data"]
-    assert market_message(instruments, FRIDAY_MORNING + timedelta(minutes=1)) != first
+async def open_stream_count(client: httpx.AsyncClient, base: str) -> float:
+    found = re.search(
+        r"^tickerwire_stream_clients (\S+)$", (await client.get(f"{base}/metrics")).text, re.M
+    )
+    assert found is not None
+    return float(found.group(1))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+import sys
 
 import click
 
@@ -36,8 +38,10 @@ def serve(
 ) -> None:
     """Run the portal: web server, scheduler and pollers in one process."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
     from tickerwire.web.app import create_app
+    from tickerwire.web.serving import PortalServer
 
     settings = settings_from(
         ctx, host=host, port=port, demo=demo, poller_enabled=False if no_poll else None
@@ -53,14 +57,20 @@ def serve(
     ):
         errors.print(outside(line), soft_wrap=True)
     verbose = ctx.find_root().params.get("verbose", False)
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=settings.host,
         port=settings.port,
         log_level="info" if verbose else "warning",
         log_config=None,  # uvicorn's lines go through our handlers, format and request id
         access_log=verbose,  # a line per request costs more than a page from the cache
     )
+    server = PortalServer(config, app)
+    with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run does
+        server.run()
+    if not server.started:  # uvicorn has said why
+        sys.exit(STARTUP_FAILURE)
 
 
 @click.command()

@@ -59,6 +59,21 @@ class Subscription:
     def __aiter__(self) -> AsyncIterator[Event]:
         return self._events()
 
+    async def batches(self) -> AsyncIterator[list[Event]]:
+        """Everything pending, each time the reader comes back for more: a reader that
+        does the same work for any number of events (the stream hub, writing to every
+        client) does it once per batch rather than once per event."""
+        while True:
+            if self._pending and not self.dropped:
+                batch = list(self._pending.values())
+                self._pending.clear()
+                yield batch
+                continue
+            if self.closed:
+                return
+            self._wakeup.clear()
+            await self._wakeup.wait()
+
     async def _events(self) -> AsyncIterator[Event]:
         while True:
             while self._pending and not self.dropped:

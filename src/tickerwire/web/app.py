@@ -22,6 +22,7 @@ from tickerwire.web import api, health, media, metrics, pages, stream
 from tickerwire.web.cache import RenderCache, sources_of
 from tickerwire.web.ready import ReadyPages
 from tickerwire.web.security import SecurityHeaders
+from tickerwire.web.stream_hub import StreamHub
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -63,6 +64,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         cache = RenderCache()
         app.state.runtime = active
         app.state.cache = cache
+        app.state.stream_hub = hub = StreamHub(active)
+        await hub.start()
         stop = asyncio.Event()
         tasks = [asyncio.create_task(_invalidate_on_events(active, cache), name="invalidation")]
         if owned and settings.poller_enabled:
@@ -73,6 +76,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         try:
             yield
         finally:
+            await hub.stop()
             stop.set()
             for error in await cancel_within(tasks, BACKGROUND_STOP_SECONDS, "shutdown"):
                 log.error("a background task had failed: %r", error, exc_info=error)
@@ -95,6 +99,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         app.add_middleware(metrics.RequestTimer, latency=measured.latency)
         app.include_router(metrics.router(measured))
     app.add_middleware(logs.RequestIds, quiet_paths=(*health.PATHS, metrics.PATH))
+    app.add_middleware(stream.StreamHandoff)  # outermost: streams outlive the app's frames
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)

@@ -1,4 +1,8 @@
-"""Request-scoped access to the runtime and the render cache."""
+"""Request-scoped access to the runtime and the render cache.
+
+Both are ``async def`` though they await nothing: FastAPI runs a plain ``def`` dependency
+in its thread pool, a hop to a thread and back for every request that only reads an
+attribute, and thousands of streams connecting at once queue on that pool."""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ from tickerwire.runtime import Runtime
 from tickerwire.web.cache import RenderCache
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_cache(request: Request) -> RenderCache:
+async def get_cache(request: Request) -> RenderCache:
     cache: RenderCache = request.app.state.cache
     return cache
