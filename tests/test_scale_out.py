@@ -347,7 +347,9 @@ def _job_mid_flight(db: sa.Engine, publisher: Publisher) -> tuple[int, str] | No
     )
     for job in doing:
         index = next(i for i in range(len(FEEDS)) if job.url.endswith(Publisher.feed_path(i)))
-        agents = publisher.fetching({item.slug for item in FEEDS[index]})
+        # Only the feed's own stories tell whose job this is: the shared one may be
+        # fetched for the other feed that carries it, by the other worker.
+        agents = publisher.fetching({item.slug for item in FEEDS[index] if item is not SHARED})
         if len(agents) == 1:
             return job.id, agents.pop()
     return None
