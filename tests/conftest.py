@@ -89,3 +89,17 @@ def shared_corpus() -> Path:
     if not corpus.is_dir():
         pytest.skip(f"the shared corpus is not at {corpus}: clone ../shared beside the repo")
     return corpus
+
+
+@pytest.fixture
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its lightest, for tests that sign up and in many times (each hash at the
+    recommended settings costs a quarter of a second here). The settings travel inside
+    each hash, so verifying works exactly as it does with the real ones."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from tickerwire.accounts import passwords
+
+    light = Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", PasswordHash((light,)))

@@ -1,5 +1,5 @@
-"""One function per action a person can take, called by every door: the CLI today, the web
-admin and the API later, the worker's seeding, and the tests.
+"""One function per action a person can take, called by every door: the CLI, the web pages
+(accounts), the web admin and the API later, the worker's seeding, and the tests.
 
 Each function does the whole action, checks included (URL rules, duplicates, limits,
 symbols), and returns a typed result; a door only turns that into text, HTML or JSON and
@@ -16,6 +16,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tickerwire import humanize
+from tickerwire.accounts import passwords, throttle
+from tickerwire.accounts.rules import (
+    RuleBroken,
+    checked_email,
+    checked_password,
+    checked_username,
+    username_key,
+)
+from tickerwire.accounts.tokens import new_secret, session_key
 from tickerwire.instruments import Instrument
 from tickerwire.markets import backfill as history
 from tickerwire.markets.quotes import Quote
@@ -27,6 +37,7 @@ from tickerwire.news.parse.rules import FeedError
 from tickerwire.news.pipeline import RefreshResult
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
+from tickerwire.store.accounts import MemberExists, MemberRow
 from tickerwire.store.news import FeedExists, FeedRow
 
 log = logging.getLogger(__name__)
@@ -396,3 +407,173 @@ def provider_report(runtime: Runtime, *, now: datetime | None = None) -> list[Pr
             )
         )
     return sorted(failures, key=lambda failure: order.index(failure.name))
+
+
+# Accounts -----------------------------------------------------------------------------
+
+
+class SignInRefused(ActionError):
+    """The username or the password is wrong: one answer for both, so it does not tell
+    which usernames exist."""
+
+    def __init__(self) -> None:
+        super().__init__("the username or password is wrong")
+
+
+class SignInThrottled(ActionError):
+    """Too many failed sign-ins for the account or from the address, lately."""
+
+    def __init__(self, wait: timedelta) -> None:
+        super().__init__(
+            "too many failed sign-ins for this account or from your address; "
+            f"try again in {humanize.duration(wait)}"
+        )
+        self.retry_after = throttle.retry_after_seconds(wait)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: ``secret`` is its id, for the browser's cookie and nowhere else."""
+
+    member: MemberRow
+    secret: str
+
+
+def create_member(
+    runtime: Runtime, username: str, password: str, *, email: str = "", admin: bool = False
+) -> MemberRow:
+    """A new account, after the username, password and email rules; ``admin`` only from
+    the command line (sign-up never passes it)."""
+    try:
+        name = checked_username(username)
+        checked_password(password, name)
+        address = checked_email(email)
+    except RuleBroken as broken:
+        raise ActionError(str(broken)) from None
+    try:
+        return runtime.accounts.add_member(
+            username=name,
+            key=username_key(name),
+            email=address,
+            password_hash=passwords.hash_password(password),
+            role="admin" if admin else "member",
+            now=runtime.now(),
+        )
+    except MemberExists as taken:
+        raise ActionError(str(taken)) from None
+
+
+def sign_up(
+    runtime: Runtime,
+    username: str,
+    password: str,
+    *,
+    email: str = "",
+    replacing: str | None = None,
+) -> SignedIn:
+    """A new member account, signed in (``replacing`` ended, as at sign-in), when
+    ``accounts.signup`` allows it. Its role is always member."""
+    mode = runtime.settings.accounts.signup
+    if mode == "closed":
+        raise ActionError("sign-up is closed on this site; an admin can create your account")
+    if mode == "invite":
+        raise ActionError(
+            "sign-up is by invitation on this site, and invitations are not available yet; "
+            "an admin can create your account (tickerwire users create)"
+        )
+    member = create_member(runtime, username, password, email=email)
+    return _start_session(runtime, member, replacing)
+
+
+def sign_in(
+    runtime: Runtime,
+    username: str,
+    password: str,
+    *,
+    address: str,
+    replacing: str | None = None,
+) -> SignedIn:
+    """A new session for the member, or :class:`SignInRefused` (unknown name and wrong
+    password alike, each verified against a hash) or :class:`SignInThrottled`. The
+    session ``replacing`` (whatever the browser held before) is ended: the session after
+    sign-in is never one that existed before it."""
+    settings = runtime.settings.accounts
+    store = runtime.accounts
+    now = runtime.now()
+    window = timedelta(minutes=settings.sign_in_window_minutes)
+    key = username_key(username)
+    keys = [(throttle.ACCOUNT, key), (throttle.ADDRESS, address)]
+    waits = [
+        wait
+        for scope, value in keys
+        if (
+            wait := throttle.wait(
+                store.failures(scope, value, now - window), now, settings.sign_in_failures, window
+            )
+        )
+        is not None
+    ]
+    if waits:
+        raise SignInThrottled(max(waits))
+    member = store.member_by_key(key)
+    stored = member.password_hash if member is not None else passwords.dummy_hash()
+    matches, rehashed = passwords.verify(password, stored)
+    if member is None or not matches:
+        store.record_failures(keys, now, now - window)
+        raise SignInRefused()
+    if member.disabled:
+        raise ActionError("this account is disabled; ask the site's admin")
+    if rehashed is not None:
+        store.set_password_hash(member.id, rehashed)
+    store.clear_failures(throttle.ACCOUNT, key)
+    return _start_session(runtime, member, replacing)
+
+
+def _start_session(runtime: Runtime, member: MemberRow, replacing: str | None = None) -> SignedIn:
+    """A fresh session id for ``member``; the session ``replacing`` (the one the browser
+    held, if any) ends, so no id known before is valid after."""
+    if replacing is not None:
+        runtime.accounts.end_session(session_key(replacing))
+    secret = new_secret()
+    now = runtime.now()
+    expires = now + timedelta(days=runtime.settings.accounts.session_days)
+    runtime.accounts.add_session(session_key(secret), member.id, now, expires)
+    return SignedIn(member, secret)
+
+
+def member_of_session(runtime: Runtime, secret: str) -> MemberRow | None:
+    """Whose live session ``secret`` is, if anyone's."""
+    return runtime.accounts.session_member(session_key(secret), runtime.now())
+
+
+def sign_out(runtime: Runtime, secret: str) -> None:
+    """End the session ``secret``; ending one that is already gone is no error."""
+    runtime.accounts.end_session(session_key(secret))
+
+
+def _member_with_password(runtime: Runtime, member_id: int, password: str) -> MemberRow:
+    member = runtime.accounts.member(member_id)
+    if member is None:
+        raise ActionError("this account no longer exists")
+    if not passwords.verify(password, member.password_hash)[0]:
+        raise ActionError("the current password is wrong")
+    return member
+
+
+def change_password(runtime: Runtime, member_id: int, current: str, new: str) -> SignedIn:
+    """A new password; every session of the member ends (on every browser), and the
+    browser that changed it gets a new one."""
+    member = _member_with_password(runtime, member_id, current)
+    try:
+        checked_password(new, member.username)
+    except RuleBroken as broken:
+        raise ActionError(str(broken)) from None
+    runtime.accounts.replace_password(member.id, passwords.hash_password(new))
+    return _start_session(runtime, member)
+
+
+def delete_account(runtime: Runtime, member_id: int, password: str) -> None:
+    """The account and everything of it (sessions, failed sign-ins) gone, once the
+    password confirms it."""
+    member = _member_with_password(runtime, member_id, password)
+    runtime.accounts.delete_member(member.id, username_key(member.username))

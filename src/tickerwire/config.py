@@ -227,6 +227,33 @@ class LogSettings(BaseModel):
     )
 
 
+class AccountSettings(BaseModel):
+    """Readers' accounts (see docs/accounts.md): who may sign up, how long a session lasts,
+    how sign-in is throttled. Everything readable without an account stays readable."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signup: Literal["open", "invite", "closed"] = Field(
+        default="open",
+        description="open: anyone may sign up; invite: refused until invitations exist "
+        "(an admin creates accounts with `tickerwire users create`); closed: refused",
+    )
+    session_days: int = Field(
+        default=30, ge=1, le=365, description="a session ends this long after sign-in"
+    )
+    secure_cookies: Literal["auto", "always"] = Field(
+        default="auto",
+        description="auto: cookies are Secure when the request came over HTTPS (as the "
+        "server, or a proxy it trusts, saw it); always: on every response",
+    )
+    sign_in_failures: int = Field(
+        default=5, ge=1, le=100, description="failed sign-ins per account or address..."
+    )
+    sign_in_window_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="...within this many minutes, then refused"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TICKERWIRE_", env_nested_delimiter="__", extra="forbid"
@@ -256,6 +283,7 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     logs: LogSettings = Field(default_factory=LogSettings)
+    accounts: AccountSettings = Field(default_factory=AccountSettings)
     poller_enabled: bool = Field(default=True, description="run pollers inside `serve`")
     default_feeds: list[str] = Field(
         default_factory=lambda: list(DEFAULT_FEEDS),

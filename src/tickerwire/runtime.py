@@ -29,6 +29,7 @@ from tickerwire.net.fetch import Fetcher
 from tickerwire.news.pipeline import NewsPipeline
 from tickerwire.news.tag.tagger import Tagger
 from tickerwire.store import db
+from tickerwire.store.accounts import AccountStore
 from tickerwire.store.markets import MarketStore
 from tickerwire.store.news import NewsStore
 from tickerwire.types import Clock, utc_now
@@ -51,6 +52,7 @@ class Runtime:
     tagger: Tagger
     media: MediaProxy | None
     """The image path, or None when an admin turned it off (pages then link out)."""
+    accounts: AccountStore
     clock: Clock
 
     @classmethod
@@ -108,6 +110,7 @@ class Runtime:
             pipeline,
             tagger,
             media,
+            AccountStore(engine),
             clock,
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from tickerwire import __version__
-from tickerwire.cli import db, feeds, markets, news, serve
+from tickerwire.cli import db, feeds, markets, news, serve, users
 from tickerwire.cli.common import setup_logging
 
 
@@ -34,6 +34,7 @@ for command in (
     feeds.feeds,
     news.extract,
     news.tag,
+    users.users,
     db.db,
 ):
     cli.add_command(command)

@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Float,
     ForeignKey,
@@ -207,4 +208,44 @@ article_entities = Table(
     Column("mentions", Integer, nullable=False),
     PrimaryKeyConstraint("article_id", "slug"),
     Index("ix_article_entities_slug", "slug", "article_id"),
+)
+
+# Readers' accounts (accounts/). A username is unique by its folded key, so "Ada" and "ada"
+# are one account; passwords are kept only as argon2 hashes and session ids only as
+# SHA-256 hashes, so a copy of the database signs nobody in.
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(32), nullable=False),
+    Column("username_key", String(32), nullable=False, unique=True),
+    Column("email", String(254)),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(8), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('admin', 'member')", name="role"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_sessions_member_id", "member_id"),
+)
+
+# Failed sign-ins, counted per account and per address over a sliding window; the key
+# (a folded username or a client address) is stored as its hash.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scope", String(8), nullable=False),
+    Column("key_hash", String(64), nullable=False),
+    Column("failed_at", UTCDateTime, nullable=False),
+    Index("ix_sign_in_failures_scope", "scope", "key_hash", "failed_at"),
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 
 from tickerwire.runtime import Runtime
@@ -12,6 +13,7 @@ from tickerwire.web import movers as mover_lists
 from tickerwire.web import parts
 from tickerwire.web.deps import get_runtime
 from tickerwire.web.pages import search as search_page
+from tickerwire.web.readers import PRIVATE, reader_of
 
 router = APIRouter(prefix="/api/v1", tags=["markets"])
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -150,3 +152,29 @@ def search(
         )
     except search_page.SearchError as error:
         raise HTTPException(422, str(error)) from error
+
+
+class MemberView(BaseModel):
+    id: int
+    username: str
+    role: str
+    created_at: datetime
+
+
+class MeResponse(BaseModel):
+    signed_in: bool
+    member: MemberView | None
+
+
+@router.get("/me", response_model=MeResponse, tags=["accounts"])
+def me(request: Request, response: Response) -> MeResponse:
+    """The member signed in on this browser (by its session cookie), or ``signed_in: false``."""
+    response.headers.update(PRIVATE)
+    reader = reader_of(request)
+    if reader is None:
+        return MeResponse(signed_in=False, member=None)
+    member = reader.member
+    view = MemberView(
+        id=member.id, username=member.username, role=member.role, created_at=member.created_at
+    )
+    return MeResponse(signed_in=True, member=view)

@@ -4,6 +4,10 @@ A page's skeleton names these parts by marker (:mod:`tickerwire.web.assembly`); 
 cache keeps each part's bytes under the sources it shows, so a tick re-renders the ribbon
 once for every page that carries it, an article's chips only when one of its instruments
 ticks, and never the headlines or the article around them.
+
+The header's account corner is a part too, though it changes with no data: the one kept
+here is the anonymous corner, for pages everyone is sent; a signed-in member's corner is
+never stored (:mod:`tickerwire.web.readers`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from tickerwire.web.assembly import PartRef
 from tickerwire.web.cache import NEWS, QUOTES, RenderCache, Sources, quote_source
 from tickerwire.web.movers import movers
 from tickerwire.web.parts import markets_top, quote_figures
+from tickerwire.web.readers import READER_PART, READER_TEMPLATE
 from tickerwire.web.templating import render_part
 
 
@@ -56,6 +61,7 @@ def _chips(runtime: Runtime, now: datetime, arg: str) -> dict[str, object]:
 PARTS: dict[str, Part] = {
     "markets_top": Part("_markets_top.html", lambda _arg: (QUOTES,), _markets_top),
     "movers": Part("_movers_panel.html", lambda _arg: (QUOTES, NEWS), _movers),
+    READER_PART: Part(READER_TEMPLATE, lambda _arg: (), lambda _r, _n, _a: {"reader": None}),
     "chips": Part(
         "_instrument_chips.html",
         lambda arg: tuple(quote_source(s) for s in symbols_of(arg)),

@@ -11,6 +11,9 @@ A stored page is sent with its validators (``ETag``, ``Last-Modified``), as a 30
 reader's copy is still current, and gzip-compressed (once, by the cache) when the reader
 accepts it: :func:`send_page` is the one way a stored page goes out, here and from the
 page routes.
+
+A request with a session cookie is never answered here: a signed-in member's page carries
+their own header, joined for them by the page route (:mod:`tickerwire.web.readers`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tickerwire.runtime import Runtime
 from tickerwire.web.cache import ReadyPage, RenderCache
+from tickerwire.web.readers import carries_session
 
 CACHE_CONTROL = b"no-cache"
 """Shared caches and browsers may keep a page but must ask again (with its ETag) each time:
@@ -115,7 +119,11 @@ class ReadyPages:
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or carries_session(scope)  # a member's page has their own header: never stored
+        ):
             await self.app(scope, receive, send)
             return
         cache: RenderCache | None = getattr(self.state, "cache", None)

@@ -27,6 +27,7 @@ from tickerwire.web import assembly
 from tickerwire.web.atom import news_feed
 from tickerwire.web.cache import ANY_DATA, NEWS, RenderCache, Sources
 from tickerwire.web.live_parts import part_bytes, sources_of_part
+from tickerwire.web.readers import PRIVATE, READER_PART, Reader, reader_corner, reader_of
 from tickerwire.web.ready import StoredPageResponse, address_of
 from tickerwire.web.templating import render_template
 
@@ -108,11 +109,14 @@ def page_news_feed(
     )
 
 
-def message_page(runtime: Runtime, status: int, message: str) -> Response:
-    """The one page for a missing thing (404) or a bad request (400)."""
-    title = "Not found" if status == 404 else "Bad request"
-    body = render_template("not_found.html", runtime, message=message, title=title)
-    return Response(body, status_code=status, media_type=HTML)
+def message_page(
+    runtime: Runtime, status: int, message: str, reader: Reader | None = None
+) -> Response:
+    """The one page for a missing thing (404), a bad request (400) or a refused one."""
+    title = {404: "Not found", 400: "Bad request"}.get(status, "Refused")
+    body = render_template("not_found.html", runtime, message=message, title=title, reader=reader)
+    headers = PRIVATE if reader is not None else None
+    return Response(body, status_code=status, media_type=HTML, headers=headers)
 
 
 def _params(page: Page[P, M], request: Request) -> P:
@@ -125,9 +129,11 @@ def _params(page: Page[P, M], request: Request) -> P:
         raise BadPageRequest(f"{where}: {problem['msg']}") from None
 
 
-def _answer(kind: str, runtime: Runtime, status: int, message: str) -> Response:
+def _answer(
+    kind: str, runtime: Runtime, status: int, message: str, reader: Reader | None
+) -> Response:
     if kind == "html":
-        return message_page(runtime, status, message)
+        return message_page(runtime, status, message, reader)
     return Response(json.dumps({"detail": message}), status_code=status, media_type=JSON)
 
 
@@ -139,8 +145,18 @@ def _split(skeleton: bytes) -> tuple[list[assembly.Piece], Sources]:
     return pieces, tuple(dict.fromkeys(s for ref in refs for s in sources_of_part(ref)))
 
 
-def _assemble(cache: RenderCache, runtime: Runtime, pieces: list[assembly.Piece]) -> bytes:
-    return assembly.assemble(pieces, lambda ref: part_bytes(cache, runtime, ref))
+def _assemble(
+    cache: RenderCache, runtime: Runtime, pieces: list[assembly.Piece], reader: Reader | None
+) -> bytes:
+    """The page for ``reader``: their own header corner, rendered for this request and
+    never stored, or (for None) every part as stored for everyone."""
+
+    def part(ref: assembly.PartRef) -> bytes:
+        if reader is not None and ref.name == READER_PART:
+            return reader_corner(reader)
+        return part_bytes(cache, runtime, ref)
+
+    return assembly.assemble(pieces, part)
 
 
 def _serve(
@@ -156,13 +172,17 @@ def _serve(
     An HTML page is cached twice over: its skeleton under the page's own sources, and the
     page assembled from it under those and its parts' sources, so a tick re-assembles the
     page from a stored skeleton and re-rendered parts. Twins and feeds carry quotes in
-    their data, so they are kept under every source."""
+    their data, so they are kept under every source.
+
+    A signed-in member's HTML page is the stored skeleton joined with their own header
+    corner, sent as private and never stored: no other reader is sent their name."""
     runtime: Runtime = request.app.state.runtime
     cache: RenderCache = request.app.state.cache
+    reader = reader_of(request) if kind == "html" else None
     try:
         params = _params(page, request)
     except BadPageRequest as error:
-        return _answer(kind, runtime, 400, str(error))
+        return _answer(kind, runtime, 400, str(error), reader)
     base_url = str(request.base_url).rstrip("/")
     context = PageRequest(runtime, params, runtime.now(), base_url)
 
@@ -179,28 +199,32 @@ def _serve(
         if not page.cached:
             body = produce()
             if kind == "html":
-                body = _assemble(cache, runtime, _split(body)[0])
+                body = _assemble(cache, runtime, _split(body)[0], reader)
         else:
             values = json.dumps(params.model_dump(mode="json"), sort_keys=True)
             key = f"{kind} {base_url}{request.url.path} {values}"
             sources = (*page.sources(params), *ANY_DATA) if kind != "html" else page.sources(params)
             body = cache.get_or_render(key, context.now, produce, sources)
+            if reader is not None:
+                body = _assemble(cache, runtime, _split(body)[0], reader)
+                return Response(body, media_type=media_type, headers=PRIVATE)
             if kind == "html":
                 pieces, parts = _split(body)
                 sources = tuple(dict.fromkeys((*sources, *parts)))
                 key = f"page {key}"
                 body = cache.get_or_render(
-                    key, context.now, lambda: _assemble(cache, runtime, pieces), sources
+                    key, context.now, lambda: _assemble(cache, runtime, pieces, None), sources
                 )
             address = address_of(request.scope)
             route = request.scope.get("route")
             if stored := cache.remember(address, key, sources, context.now, media_type, route):
                 return StoredPageResponse(stored, cache)
     except PageNotFound as error:
-        return _answer(kind, runtime, 404, str(error))
+        return _answer(kind, runtime, 404, str(error), reader)
     except BadPageRequest as error:
-        return _answer(kind, runtime, 400, str(error))
-    return Response(body, status_code=status, media_type=media_type)
+        return _answer(kind, runtime, 400, str(error), reader)
+    headers = PRIVATE if reader is not None else None
+    return Response(body, status_code=status, media_type=media_type, headers=headers)
 
 
 def _html(context: PageRequest[Any], page: Page[Any, Any], model: BaseModel) -> bytes:
