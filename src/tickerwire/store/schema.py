@@ -249,3 +249,18 @@ sign_in_failures = Table(
     Column("failed_at", UTCDateTime, nullable=False),
     Index("ix_sign_in_failures_scope", "scope", "key_hash", "failed_at"),
 )
+
+# Invite codes for sign-up by invitation, kept as the hash of the code; single use (used_at
+# set once) and expiring. Who made or used one is forgotten if that member is deleted.
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("note", String(200)),
+    Column("created_by", Integer, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_by", Integer, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("used_at", UTCDateTime),
+)
