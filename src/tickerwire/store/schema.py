@@ -264,3 +264,56 @@ invites = Table(
     Column("used_by", Integer, ForeignKey("members.id", ondelete="SET NULL")),
     Column("used_at", UTCDateTime),
 )
+
+# Watchlists (accounts/watchlists.py): a member's named lists of instruments, in the order
+# the member keeps them. Names are unique per member by their folded key.
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(60), nullable=False),
+    Column("name_key", String(60), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("member_id", "name_key", name="uq_watchlists_member_id"),
+)
+
+watchlist_items = Table(
+    "watchlist_items",
+    metadata,
+    Column(
+        "watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("symbol", String(20), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("watchlist_id", "symbol"),
+)
+
+# Entities a member follows (companies, people, countries, central banks), by the slug
+# article_entities tags them with; the name is kept to show without a lookup.
+follows = Table(
+    "follows",
+    metadata,
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("slug", String(120), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("member_id", "slug"),
+)
+
+# Per-member API tokens, stored only as SHA-256 hashes: shown once at creation, revocable.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(60), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+    Index("ix_api_tokens_member_id", "member_id"),
+)
