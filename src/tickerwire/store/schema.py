@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from tickerwire.store.types import UTCDateTime
@@ -103,6 +104,8 @@ feeds = Table(
     Column("last_full_fetch_at", UTCDateTime),
     Column("validators_trusted", Boolean, nullable=False, default=True),
     Column("last_cuts", Text),  # what the last full fetch left out of the feed, and why
+    # An admin paused it: no schedule or "refresh everything" fetches it (migration 0010).
+    Column("paused", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_feeds_host", "host"),
 )
 
@@ -316,4 +319,97 @@ api_tokens = Table(
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
     Index("ix_api_tokens_member_id", "member_id"),
+)
+
+# The private hosts an admin allows user-supplied URLs to reach, besides the settings
+# file's fetch.allow_hosts (net/guard.py reads both): a host name, an IP or a CIDR.
+allowed_hosts = Table(
+    "allowed_hosts",
+    metadata,
+    Column("entry", String(255), primary_key=True),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", String(32)),
+)
+
+# Alerts (alerts/). What fired is an alert event, unique per member and trigger (a price
+# crossing at one quote's time, or one story however many copies it has), written in the
+# same transaction as the alert's new state or as the article that set it off. The inbox
+# is the events themselves; every other way an event reaches its member is a delivery.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("label", String(200), nullable=False),
+    # Price alerts: the instrument, the condition (alerts/price.py) and whether it is armed.
+    Column("symbol", String(20)),
+    Column("condition", String(16)),
+    Column("level", Float),
+    Column("band_percent", Float),
+    Column("armed", Boolean, nullable=False, default=True),
+    Column("demo", Boolean, nullable=False, default=False),
+    # News alerts: an instrument, an entity (its tag slug) or a saved search.
+    Column("topic_kind", String(12)),
+    Column("topic_key", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_fired_at", UTCDateTime),
+    CheckConstraint("kind IN ('price', 'news')", name="kind"),
+    Index("ix_alerts_kind", "kind", "symbol"),
+    Index("ix_alerts_member_id", "member_id"),
+)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("trigger", String(120), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("link", Text, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("fired_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime),
+    UniqueConstraint("member_id", "trigger"),
+    Index("ix_alert_events_member_id", "member_id", "fired_at"),
+)
+
+# One row per event and channel (webhook, ntfy, email): pending until sent, retried with
+# back-off, held through quiet hours, gathered into the daily digest, or failed for good.
+# The key is the delivery id a webhook receiver sees, so a retry can be told from a new one.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", Integer, ForeignKey("alert_events.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("delivery_key", String(36), nullable=False, unique=True),
+    Column("state", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("lease_until", UTCDateTime),
+    Column("last_error", Text),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("event_id", "channel"),
+    CheckConstraint("state IN ('pending', 'sent', 'failed', 'digest')", name="state"),
+    Index("ix_deliveries_state", "state", "next_attempt_at"),
+)
+
+# Where a member's alerts go besides the inbox, and when not to disturb them. The webhook
+# secret is kept as given: it signs every delivery, so it must be readable.
+alert_preferences = Table(
+    "alert_preferences",
+    metadata,
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("webhook_url", Text),
+    Column("webhook_secret", String(64)),
+    Column("ntfy_topic", String(64)),
+    Column("email", String(254)),
+    Column("email_digest", Boolean, nullable=False, default=False),
+    Column("quiet_from", Integer),
+    Column("quiet_until", Integer),
+    Column("time_zone", String(64), nullable=False, default="UTC"),
 )
