@@ -11,10 +11,13 @@ sentence a person can act on; nothing a feed, a page or a provider does raises.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from ipaddress import ip_network
 
 from tickerwire import humanize
 from tickerwire.accounts import passwords, throttle
@@ -31,6 +34,7 @@ from tickerwire.instruments import Instrument
 from tickerwire.markets import backfill as history
 from tickerwire.markets.quotes import Quote
 from tickerwire.net.errors import BlockedURL, FetchError
+from tickerwire.net.guard import normalise_host
 from tickerwire.news.model import ArticleListing
 from tickerwire.news.parse.discovery import discover_feeds
 from tickerwire.news.parse.feed import parse_feed
@@ -40,6 +44,7 @@ from tickerwire.news.pipeline import RefreshResult
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
 from tickerwire.store.accounts import MemberExists, MemberRow
+from tickerwire.store.hosts import AllowedHostRow, HostStore
 from tickerwire.store.news import FeedExists, FeedRow
 from tickerwire.store.watchlists import (
     FollowRow,
@@ -50,6 +55,9 @@ from tickerwire.store.watchlists import (
 )
 
 log = logging.getLogger(__name__)
+
+HOST_ENTRY_MAX = 255
+_HOST_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*")
 
 
 class ActionError(Exception):
@@ -226,9 +234,13 @@ def unsubscribe(runtime: Runtime, which: str) -> FeedRow:
 async def refresh_feeds(
     runtime: Runtime, feeds: Sequence[FeedRow] | None = None, *, progress: Progress | None = None
 ) -> RefreshReport:
-    """Fetch ``feeds`` (every subscription by default) now, each under its lease, so a
-    worker refreshing the same feed at the same moment is never doubled."""
-    chosen = list(feeds) if feeds is not None else await asyncio.to_thread(runtime.news.feeds)
+    """Fetch ``feeds`` (every subscription not paused, by default) now, each under its
+    lease, so a worker refreshing the same feed at the same moment is never doubled. A
+    paused feed named in ``feeds`` is fetched: that is an admin's "refresh now"."""
+    if feeds is not None:
+        chosen = list(feeds)
+    else:
+        chosen = [f for f in await asyncio.to_thread(runtime.news.feeds) if not f.paused]
     done = 0
 
     def advance(result: RefreshResult) -> None:
@@ -805,3 +817,103 @@ def member_of_api_token(runtime: Runtime, token: str) -> MemberRow | None:
         watchlist_rules.token_key(token), now, now - TOKEN_TOUCH_EVERY
     )
     return runtime.accounts.member(member_id) if member_id is not None else None
+
+
+# The admin's feeds and hosts ----------------------------------------------------------
+
+
+def pause_feed(runtime: Runtime, which: str) -> FeedRow:
+    """Pause a subscription (by id or URL): no schedule and no "refresh everything" fetches
+    it until it is resumed; its stored articles stay, and "refresh now" still fetches it."""
+    feed = find_feed(runtime, which)
+    runtime.news.set_paused(feed.id, True)
+    return runtime.news.feed(feed.id)
+
+
+def resume_feed(runtime: Runtime, which: str) -> FeedRow:
+    """Resume a paused subscription: it is fetched again on its schedule (at once, if its
+    time came while it was paused)."""
+    feed = find_feed(runtime, which)
+    runtime.news.set_paused(feed.id, False)
+    return runtime.news.feed(feed.id)
+
+
+def export_subscriptions(runtime: Runtime) -> bytes:
+    """Every subscription as an OPML document, paused ones included."""
+    from tickerwire.news.parse.opml import export_opml
+
+    rows = [(f.title or f.url, f.url, f.site_url) for f in runtime.news.feeds()]
+    return export_opml(rows, title="Tickerwire subscriptions")
+
+
+@dataclass(frozen=True)
+class AllowedHosts:
+    """The private hosts user-supplied URLs may reach: those the admin stored (changeable
+    now) and those the settings file names (``fetch.allow_hosts``, read at start)."""
+
+    stored: list[AllowedHostRow]
+    from_settings: list[str]
+
+
+def allowed_hosts(runtime: Runtime) -> AllowedHosts:
+    return AllowedHosts(
+        HostStore(runtime.engine).allowed_hosts(), runtime.settings.fetch.allow_hosts
+    )
+
+
+def allow_host(runtime: Runtime, entry: str, *, by: str | None = None) -> str:
+    """Let fetches reach ``entry`` (a host name, an IP address or a CIDR network) even when
+    it is private, on any port; every process sees it within seconds. Returns the entry
+    as stored (host names lower-cased, networks in their canonical form)."""
+    checked = checked_host_entry(entry)
+    HostStore(runtime.engine).allow_host(checked, now=runtime.now(), by=by)
+    _reread_allowlist(runtime)
+    return checked
+
+
+def disallow_host(runtime: Runtime, entry: str) -> str:
+    """Take ``entry`` off the stored allowlist (one from the settings file stays there)."""
+    checked = checked_host_entry(entry)
+    if not HostStore(runtime.engine).disallow_host(checked):
+        if checked in _settings_hosts(runtime):
+            raise ActionError(
+                f"{checked} is allowed by the settings file (fetch.allow_hosts); "
+                "remove it there and restart"
+            )
+        raise ActionError(f"{checked} is not on the list of allowed hosts")
+    _reread_allowlist(runtime)
+    return checked
+
+
+def checked_host_entry(entry: str) -> str:
+    """An allowlist entry in the one form it is stored in, or :class:`ActionError`."""
+    text = entry.strip()
+    if not text or len(text) > HOST_ENTRY_MAX:
+        raise ActionError(
+            "give a host name, an IP address or a CIDR network "
+            f"(at most {HOST_ENTRY_MAX} characters)"
+        )
+    try:
+        return str(ip_network(text.strip("[]"), strict=False))
+    except ValueError:
+        pass
+    host = normalise_host(text)
+    if not _HOST_NAME.fullmatch(host):
+        raise ActionError(
+            f"{text!r} is not a host name, an IP address or a CIDR network "
+            "(give the host alone, without scheme, port or path)"
+        )
+    return host
+
+
+def _settings_hosts(runtime: Runtime) -> set[str]:
+    listed = set()
+    for entry in runtime.settings.fetch.allow_hosts:
+        with contextlib.suppress(ActionError):
+            listed.add(checked_host_entry(entry))
+    return listed
+
+
+def _reread_allowlist(runtime: Runtime) -> None:
+    if runtime.fetcher.allowlist is not None:
+        runtime.fetcher.allowlist.invalidate()

@@ -26,10 +26,12 @@ from tickerwire.media.cache import ImageCache
 from tickerwire.media.proxy import MediaProxy
 from tickerwire.media.signing import MediaSigner, load_key
 from tickerwire.net.fetch import Fetcher
+from tickerwire.net.guard import StoredAllowlist
 from tickerwire.news.pipeline import NewsPipeline
 from tickerwire.news.tag.tagger import Tagger
 from tickerwire.store import db
 from tickerwire.store.accounts import AccountStore
+from tickerwire.store.hosts import HostStore
 from tickerwire.store.markets import MarketStore
 from tickerwire.store.news import NewsStore
 from tickerwire.types import Clock, utc_now
@@ -70,7 +72,9 @@ class Runtime:
             else LocalBus()
         )
         await bus.start()
-        fetcher = Fetcher(settings.fetch, clock=clock)
+        hosts = HostStore(engine)
+        allowlist = StoredAllowlist(lambda: [row.entry for row in hosts.allowed_hosts()])
+        fetcher = Fetcher(settings.fetch, clock=clock, allowlist=allowlist)
         stale_after = timedelta(seconds=settings.providers.stale_after_seconds)
 
         def stale(instrument: Instrument, quote: Quote) -> bool:

@@ -204,3 +204,27 @@ def test_refresh_errors_are_printed_as_plain_text_without_secrets(
     assert outcome.code == 1 and "HTTP 500" in outcome.stderr
     assert "x=[/bold]" in outcome.stderr
     assert "tok-789" not in outcome.output and "token=***" in outcome.stderr
+
+
+def test_a_paused_feed_is_listed_as_paused_and_left_out_of_refresh(
+    invoke: Invoke, server: LocalServer
+) -> None:
+    invoke("feeds", "add", "--no-fetch", server.url("/feed.xml"))
+    outcome = invoke("feeds", "pause", "1")
+    assert outcome.code == 0 and f"Paused feed 1 {server.url('/feed.xml')}" in outcome.stdout
+    assert "paused" in invoke("feeds", "list").stdout
+    assert "0 feeds fetched" in invoke("feeds", "refresh").stdout
+    assert server.requests == []
+
+
+def test_a_resumed_feed_is_refreshed_again(invoke: Invoke, server: LocalServer) -> None:
+    invoke("feeds", "add", "--no-fetch", server.url("/feed.xml"))
+    invoke("feeds", "pause", server.url("/feed.xml"))
+    outcome = invoke("feeds", "resume", server.url("/feed.xml"))
+    assert outcome.code == 0 and "Resumed feed 1" in outcome.stdout
+    assert "1 feeds fetched, 2 new entries" in invoke("feeds", "refresh").stdout
+
+
+def test_pausing_an_unknown_feed_exits_1_with_a_sentence(invoke: Invoke) -> None:
+    outcome = invoke("feeds", "pause", "9")
+    assert outcome.code == 1 and "there is no feed with id 9" in outcome.stderr

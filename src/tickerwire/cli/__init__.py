@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from tickerwire import __version__
-from tickerwire.cli import db, feeds, markets, news, serve, users
+from tickerwire.cli import db, feeds, hosts, markets, news, serve, users
 from tickerwire.cli.common import setup_logging
 
 
@@ -32,6 +32,7 @@ for command in (
     markets.quotes,
     markets.backfill,
     feeds.feeds,
+    hosts.hosts,
     news.extract,
     news.tag,
     users.users,

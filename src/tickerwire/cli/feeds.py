@@ -154,12 +154,38 @@ def feeds_remove(ctx: click.Context, feed: str) -> None:
     console.print(Text(f"Removed feed {removed.id} ").append_text(outside(removed.url)))
 
 
+@feeds.command("pause")
+@click.argument("feed", metavar="ID_OR_URL")
+@click.pass_context
+def feeds_pause(ctx: click.Context, feed: str) -> None:
+    """Stop fetching a feed on its schedule (its articles stay; resume undoes it)."""
+
+    async def work(runtime: Runtime) -> FeedRow:
+        return actions.pause_feed(runtime, feed)
+
+    paused = run(settings_from(ctx), work)
+    console.print(Text(f"Paused feed {paused.id} ").append_text(outside(paused.url)))
+
+
+@feeds.command("resume")
+@click.argument("feed", metavar="ID_OR_URL")
+@click.pass_context
+def feeds_resume(ctx: click.Context, feed: str) -> None:
+    """Fetch a paused feed on its schedule again."""
+
+    async def work(runtime: Runtime) -> FeedRow:
+        return actions.resume_feed(runtime, feed)
+
+    resumed = run(settings_from(ctx), work)
+    console.print(Text(f"Resumed feed {resumed.id} ").append_text(outside(resumed.url)))
+
+
 @feeds.command("refresh")
 @click.argument("which", nargs=-1, metavar="[ID_OR_URL]...")
 @click.pass_context
 def feeds_refresh(ctx: click.Context, which: tuple[str, ...]) -> None:
-    """Fetch feeds now (all of them by default), with a progress bar. Exits 1 when any
-    feed failed."""
+    """Fetch feeds now (all of them but the paused by default), with a progress bar.
+    Exits 1 when any feed failed."""
 
     async def work(runtime: Runtime) -> RefreshReport:
         chosen = [actions.find_feed(runtime, w) for w in which] if which else None
@@ -224,11 +250,9 @@ def feeds_import(ctx: click.Context, opml_file: Path, no_fetch: bool) -> None:
 @click.pass_context
 def feeds_export(ctx: click.Context, output: Path | None) -> None:
     """Write every subscription as OPML, to OUTPUT or standard output."""
-    from tickerwire.news.parse.opml import export_opml
 
     async def work(runtime: Runtime) -> bytes:
-        rows = [(f.title or f.url, f.url, f.site_url) for f in runtime.news.feeds()]
-        return export_opml(rows, title="Tickerwire subscriptions")
+        return actions.export_subscriptions(runtime)
 
     document = run(settings_from(ctx), work)
     if output is None:

@@ -34,7 +34,7 @@ async def refresh_feed(runtime: Runtime, feed_id: int) -> actions.RefreshReport 
     """Refresh one feed, under its lease, if it is still due.
 
     A refresh waits in a queue, and meanwhile the feed may have been refreshed another way
-    (``feeds refresh``, a first fetch) or removed: then it is not fetched again, and the
+    (``feeds refresh``, a first fetch), paused or removed: then it is not fetched, and the
     answer is None. A feed leased elsewhere at that moment is left alone (the report lists
     it as busy); it stays due, so the next tick looks at it again.
     """
@@ -42,7 +42,7 @@ async def refresh_feed(runtime: Runtime, feed_id: int) -> actions.RefreshReport 
         feed = await asyncio.to_thread(runtime.news.feed, feed_id)
     except KeyError:
         return None
-    if feed.next_fetch_at > runtime.now():
+    if feed.paused or feed.next_fetch_at > runtime.now():
         return None
     return await actions.refresh_feeds(runtime, [feed])
 

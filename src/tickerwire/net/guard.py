@@ -12,11 +12,16 @@ IPv4 address (mapped, NAT64, 6to4, Teredo) are judged by the address they carry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
 from tickerwire.config import FetchSettings
+
+log = logging.getLogger(__name__)
 
 IPAddress = IPv4Address | IPv6Address
 IPNetwork = IPv4Network | IPv6Network
@@ -141,22 +146,71 @@ def parse_ip(text: str) -> IPAddress | None:
 
 
 def how_to_allow(host: str) -> str:
-    """The admin's way past a refusal, in the two forms settings take; a refusal that only
-    says "no" leaves a LAN user guessing which setting, and in which syntax."""
+    """The admin's ways past a refusal: the admin console or the command line at once, or
+    the settings in the two forms they take; a refusal that only says "no" leaves a LAN
+    user guessing which setting, and in which syntax."""
     entry = normalise_host(host)
     return (
-        f"an admin can allow it with TICKERWIRE_FETCH__ALLOW_HOSTS='[\"{entry}\"]' "
+        f"an admin can allow it at /admin/hosts or with `tickerwire hosts allow {entry}`, "
+        f"or with TICKERWIRE_FETCH__ALLOW_HOSTS='[\"{entry}\"]' "
         "or fetch.allow_hosts in tickerwire.toml (restart to apply)"
     )
 
 
-class AddressPolicy:
-    """Decides, per connection, whether ``host:port`` may be reached at the given addresses."""
+EMPTY = Allowlist(frozenset(), ())
 
-    def __init__(self, settings: FetchSettings) -> None:
+
+class StoredAllowlist:
+    """The allowlist the admin keeps in the database (the admin console, ``tickerwire
+    hosts``), read again when older than ``ttl`` seconds, so a change made in one process
+    reaches every other within that time; the process that made it calls
+    :meth:`invalidate` and sees it on its next connection. While the database cannot be
+    read the list last read stays in force (never a wider one)."""
+
+    def __init__(
+        self,
+        load: Callable[[], Iterable[str]],
+        *,
+        ttl: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._load = load
+        self._ttl = ttl
+        self._clock = clock
+        self._loaded_at: float | None = None
+        self.current = EMPTY
+
+    def invalidate(self) -> None:
+        self._loaded_at = None
+
+    async def fresh(self) -> Allowlist:
+        now = self._clock()
+        if self._loaded_at is not None and now - self._loaded_at < self._ttl:
+            return self.current
+        try:
+            entries = await asyncio.to_thread(lambda: list(self._load()))
+        except Exception:  # the database is down: keep the list in force
+            log.warning("cannot read the allowed hosts; keeping the list last read", exc_info=True)
+        else:
+            self.current = Allowlist.parse(entries)
+        self._loaded_at = now
+        return self.current
+
+
+class AddressPolicy:
+    """Decides, per connection, whether ``host:port`` may be reached at the given addresses:
+    the settings' allowlist and, when given, the one stored by the admin."""
+
+    def __init__(self, settings: FetchSettings, stored: StoredAllowlist | None = None) -> None:
         self.schemes = frozenset(scheme.lower() for scheme in settings.allowed_schemes)
         self.ports = frozenset(settings.allowed_ports)
         self.allowlist = Allowlist.parse(settings.allow_hosts)
+        self.stored = stored
+
+    async def refresh(self) -> None:
+        """Read the stored allowlist again if it is due; before each new connection."""
+        if self.stored is not None:
+            await self.stored.fresh()
 
     def check_scheme(self, scheme: str) -> None:
         if scheme.lower() not in self.schemes:
@@ -171,13 +225,14 @@ class AddressPolicy:
         """
         if not addresses:
             raise Refused(f"{host} resolved to no address")
-        named = self.allowlist.has_name(host)
+        lists = (self.allowlist, self.stored.current if self.stored is not None else EMPTY)
+        named = any(allowlist.has_name(host) for allowlist in lists)
         vetted: list[str] = []
         for text in addresses:
             address = parse_ip(text)
             if address is None:
                 raise Refused(f"{host} resolved to {text!r}, which is not an IP address")
-            listed = named or self.allowlist.covers(address)
+            listed = named or any(allowlist.covers(address) for allowlist in lists)
             why = refusal_reason(address)
             if why is not None and not listed:
                 shown = host if host == str(address) else f"{host} ({address})"

@@ -55,6 +55,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
+        await self._policy.refresh()
         answers = [host] if parse_ip(host) is not None else await self._resolve(host, port)
         addresses = self._policy.vet(host, port, answers)
         failure: Exception | None = None

@@ -78,9 +78,13 @@ class FeedRow:
     validators_trusted: bool
     last_cuts: str | None
     """What the last full fetch left out of the feed and why (over its budgets)."""
+    paused: bool = False
+    """An admin paused it: schedules and "refresh everything" leave it alone."""
 
     @property
     def state(self) -> str:
+        if self.paused:
+            return "paused"
         if self.consecutive_failures:
             return "error"
         return "ok" if self.last_success_at else "new"
@@ -188,12 +192,22 @@ class FeedQueries:
             result = connection.execute(delete(feeds).where(feeds.c.id == feed_id))
             return bool(result.rowcount)
 
+    def set_paused(self, feed_id: int, paused: bool) -> bool:
+        """Pause or resume a feed; False when there is no such feed."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(feeds).where(feeds.c.id == feed_id).values(paused=paused)
+            )
+            return bool(result.rowcount)
+
     def due_feeds(self, now: datetime, limit: int = 50) -> list[FeedRow]:
-        """Feeds whose time has come, leased by nobody, on hosts not backing us off."""
+        """Feeds whose time has come, not paused, leased by nobody, on hosts not backing
+        us off."""
         waiting = select(host_backoffs.c.host).where(host_backoffs.c.retry_at > now)
         query = (
             select(feeds)
             .where(feeds.c.next_fetch_at <= now)
+            .where(feeds.c.paused.is_(False))
             .where(or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < now))
             .where(feeds.c.host.not_in(waiting))
             .order_by(feeds.c.next_fetch_at)
