@@ -229,14 +229,24 @@ class LogSettings(BaseModel):
 
 class AccountSettings(BaseModel):
     """Readers' accounts (see docs/accounts.md): who may sign up, how long a session lasts,
-    how sign-in is throttled. Everything readable without an account stays readable."""
+    how sign-in is throttled. Everything readable without an account stays readable,
+    unless ``private_site`` closes the site to all but its members."""
 
     model_config = ConfigDict(extra="forbid")
 
     signup: Literal["open", "invite", "closed"] = Field(
         default="open",
-        description="open: anyone may sign up; invite: refused until invitations exist "
-        "(an admin creates accounts with `tickerwire users create`); closed: refused",
+        description="open: anyone may sign up; invite: only with a code from "
+        "`tickerwire users invite`; closed: refused (an admin creates accounts with "
+        "`tickerwire users create`)",
+    )
+    private_site: bool = Field(
+        default=False,
+        description="on: every page, feed, JSON twin, API route and the stream need a "
+        "signed-in member; sign-in, sign-up, /static and the health checks stay open",
+    )
+    invite_days: int = Field(
+        default=7, ge=1, le=365, description="an invitation code expires this long after it is made"
     )
     session_days: int = Field(
         default=30, ge=1, le=365, description="a session ends this long after sign-in"
