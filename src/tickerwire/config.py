@@ -264,6 +264,34 @@ class AccountSettings(BaseModel):
     )
 
 
+class AlertSettings(BaseModel):
+    """How alerts reach members besides their inbox (see docs/alerts.md): the ntfy server,
+    the mail server, the hour of the daily digest and the portal's own address for links."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    public_url: str = Field(
+        default="",
+        description="the portal's address as members reach it (https://news.example.org), "
+        "for links in webhooks, ntfy and email; empty: links are paths",
+    )
+    ntfy_server: str = Field(default="https://ntfy.sh", description="the ntfy server to publish to")
+    ntfy_token: str = Field(default="", description="an ntfy access token, if the server wants one")
+    smtp_host: str = Field(default="", description="the mail server; empty: no email is sent")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = Field(default="", description="user name for SMTP AUTH; empty: none")
+    smtp_password: str = ""
+    smtp_starttls: bool = Field(
+        default=True, description="require STARTTLS; off only for a mail server on this machine"
+    )
+    mail_from: str = Field(
+        default="Tickerwire <tickerwire@localhost>", description="the From of alert emails"
+    )
+    digest_hour: int = Field(
+        default=8, ge=0, le=23, description="the daily digest's hour, in each member's zone"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TICKERWIRE_", env_nested_delimiter="__", extra="forbid"
@@ -294,6 +322,7 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     logs: LogSettings = Field(default_factory=LogSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
     poller_enabled: bool = Field(default=True, description="run pollers inside `serve`")
     default_feeds: list[str] = Field(
         default_factory=lambda: list(DEFAULT_FEEDS),

@@ -143,6 +143,32 @@ class Fetcher:
                     sent.pop(name, None)
             target = outcome
 
+    async def post(
+        self,
+        url: str,
+        *,
+        body: bytes,
+        max_bytes: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> FetchResponse:
+        """POST ``body`` to ``url`` (webhooks, ntfy) under the same guard, per-host limit
+        and deadline as :meth:`get`, and return the answer, or raise a :class:`FetchError`.
+
+        Only 2xx returns. Redirects are not followed: a 3xx raises
+        :class:`HTTPStatusError`, so a body meant for one address is never re-sent to
+        another that the receiver names.
+        """
+        target = _parse_url(url, None)
+        sent = httpx.Headers(headers)
+        sent["Accept-Encoding"] = ACCEPT_ENCODING
+        self._check_url(target)
+        async with self._limiter.slot(target.host):
+            outcome = await self._within_deadline(
+                anyio.current_time(), target, sent, max_bytes, method="POST", content=body
+            )
+        assert isinstance(outcome, FetchResponse)  # a POST's redirect raises in _hop
+        return outcome
+
     async def aclose(self) -> None:
         await self._client.aclose()
 
@@ -168,25 +194,38 @@ class Fetcher:
             raise FetchError(f"{target} is not a valid URL: no port {target.port}", url=str(target))
 
     async def _within_deadline(
-        self, started: float, target: httpx.URL, sent: httpx.Headers, max_bytes: int
+        self,
+        started: float,
+        target: httpx.URL,
+        sent: httpx.Headers,
+        max_bytes: int,
+        *,
+        method: str = "GET",
+        content: bytes | None = None,
     ) -> FetchResponse | httpx.URL:
         deadline = self._settings.deadline
         try:
             with anyio.fail_after(started + deadline - anyio.current_time()):
-                return await self._hop(target, sent, max_bytes)
+                return await self._hop(target, sent, max_bytes, method=method, content=content)
         except TimeoutError as error:
             message = f"{target}: no complete answer within the {deadline:g} s deadline"
             raise Timeout(message, url=str(target)) from error
 
     async def _hop(
-        self, target: httpx.URL, sent: httpx.Headers, max_bytes: int
+        self,
+        target: httpx.URL,
+        sent: httpx.Headers,
+        max_bytes: int,
+        *,
+        method: str = "GET",
+        content: bytes | None = None,
     ) -> FetchResponse | httpx.URL:
-        """One request: a finished response, or the URL a redirect points to."""
-        request = self._client.build_request("GET", target, headers=sent)
+        """One request: a finished response, or the URL a GET's redirect points to."""
+        request = self._client.build_request(method, target, headers=sent, content=content)
         response = await self._client.send(request, stream=True)
         try:
             status = response.status_code
-            if status in REDIRECT_STATUSES:
+            if status in REDIRECT_STATUSES and method == "GET":
                 return _redirect_target(response)
             if status == 304 or 200 <= status < 300:
                 content = b"" if status == 304 else await _read_body(response, max_bytes)
