@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tickerwire.news.model import ArticleTags
-from tickerwire.store import db
+from tickerwire.store import db, search
 from tickerwire.store.limits import key_hash
 from tickerwire.store.news import ArticleRecord, NewsStore
 from tickerwire.store.schema import (
@@ -26,6 +26,7 @@ from tickerwire.store.schema import (
     stories,
 )
 from tickerwire.store.search import (
+    COUNT_LIMIT,
     MAX_LIMIT,
     SearchHit,
     SearchQuery,
@@ -103,6 +104,35 @@ def add_article(
                 )
             )
     return article_id
+
+
+def add_articles(engine: sa.Engine, count: int, title: str, text: str) -> None:
+    """``count`` alike articles, each in its own story, in one transaction."""
+    with engine.begin() as connection:
+        numbers = connection.execute(
+            stories.insert().returning(stories.c.id, sort_by_parameter_order=True),
+            [{"title": title, "first_seen_at": NOW, "updated_at": NOW}] * count,
+        ).scalars()
+        common = {
+            "title": title,
+            "title_key": title.lower(),
+            "site_name": "Example Wire",
+            "published": NOW,
+            "figures": [],
+            "body_html": "",
+            "summary_html": "",
+            "text": text,
+            "extracted": True,
+            "first_seen_at": NOW,
+            "fetched_at": NOW,
+        }
+        urls = {n: f"https://example.com/bulk/{n}" for n in numbers}
+        rows = [
+            {"canonical_url": url, "canonical_url_hash": key_hash(url), "url": url, **common}
+            | {"story_id": n}
+            for n, url in urls.items()
+        ]
+        connection.execute(articles.insert(), rows)
 
 
 @pytest.fixture
@@ -311,6 +341,67 @@ def test_pages_follow_one_another_and_total_counts_every_match(store: SearchStor
     assert [h.article_id for h in first.hits + second.hits] == [
         h.article_id for h in everything.hits[:6]
     ]
+
+
+@pytest.fixture
+def window_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the three newest matches ranked, counted up to two (below the window, as the
+    real limits are)."""
+    monkeypatch.setattr(search, "RANKED_WINDOW", 3)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+
+
+def test_matches_are_counted_exactly_up_to_the_count_limit(store: SearchStore) -> None:
+    add_articles(store.engine, COUNT_LIMIT, "Zinc", "Zinc moved.")
+    result = store.search(SearchQuery("zinc"), now=NOW)
+    assert (result.total, result.capped) == (COUNT_LIMIT, False)
+
+
+def test_past_the_count_limit_the_total_is_the_limit_marked_as_capped(
+    store: SearchStore,
+) -> None:
+    add_articles(store.engine, COUNT_LIMIT + 1, "Zinc", "Zinc moved.")
+    result = store.search(SearchQuery("zinc", limit=5), now=NOW)
+    assert (result.total, result.capped, len(result.hits)) == (COUNT_LIMIT, True, 5)
+
+
+def test_only_the_newest_matches_are_ranked_when_more_match_than_the_window(
+    store: SearchStore, window_of_three: None
+) -> None:
+    older = add_article(store.engine, "Tungsten tungsten", "Tungsten tungsten tungsten.")
+    newer = [add_article(store.engine, "Wrap", f"Tungsten, {word}.") for word in FILLER[:3]]
+    found = store.search(SearchQuery("tungsten"), now=NOW)
+    assert sorted(hit.article_id for hit in found.hits) == newer
+    assert older not in [hit.article_id for hit in found.hits]
+    assert (found.total, found.capped) == (2, True)
+
+
+def test_within_the_window_a_better_older_match_still_ranks_first(
+    store: SearchStore, window_of_three: None
+) -> None:
+    older = add_article(store.engine, "Tungsten tungsten", "Tungsten tungsten tungsten.")
+    newer = [add_article(store.engine, "Wrap", f"Tungsten, {word}.") for word in FILLER[:2]]
+    assert ids(store, "tungsten")[0] == older
+    assert sorted(ids(store, "tungsten")[1:]) == newer
+
+
+def test_an_old_match_is_found_when_fewer_articles_match_than_the_window(
+    store: SearchStore,
+) -> None:
+    old = add_article(
+        store.engine, "Gallium", "Gallium curbs.", published=NOW - timedelta(days=3000)
+    )
+    add_articles(store.engine, 50, "Briefing", "Nothing to see.")
+    assert ids(store, "gallium") == [old]
+
+
+def test_the_window_filters_first_so_an_old_filtered_match_is_found(
+    store: SearchStore, window_of_three: None
+) -> None:
+    kept = add_article(store.engine, "Indium", "Indium supply.", site="Metal Times")
+    for _ in range(5):
+        add_article(store.engine, "Indium", "Indium supply.", site="Other Paper")
+    assert ids(store, "indium", publisher="Metal Times") == [kept]
 
 
 def test_the_limit_is_capped_and_negative_paging_is_clamped(store: SearchStore) -> None:

@@ -29,6 +29,17 @@ time the article was first seen, as the news listings do. The date filter is on 
 published time alone, so its index can serve it: an article without one is in no range;
 ``since`` is inclusive, ``until`` exclusive.
 
+Only the newest matches are ranked: the RANKED_WINDOW (2,000) matches with the highest
+ids, which grow with the time an article was first seen, each backend reading its index
+in id order and stopping there, with the filters applied first. Relevance and the
+recency boost order those; an older match outside them is not shown, however good, so a
+query matching more than 2,000 articles answers from roughly the latest ones and in a
+time that does not grow with the number of matches (at 1,000,000 articles a common word
+matches a quarter of them). A query with fewer matches than the window ranks every
+one, old or new. The count is exact up to COUNT_LIMIT (1,000) and past it says only
+"more than that" (``SearchResult.capped``), because counting every match of a common
+word costs more than the search itself.
+
 Snippets are plain text with highlight ranges: the engines mark matches with sentinels
 made afresh for each search (control characters around a random nonce, so no article text
 can forge one), which are turned here into (start, end) offsets; other control characters
@@ -53,6 +64,7 @@ from sqlalchemy import (
     Select,
     and_,
     column,
+    exists,
     extract,
     func,
     literal,
@@ -68,6 +80,8 @@ from tickerwire.store.schema import article_entities, article_instruments, artic
 from tickerwire.store.types import UTCDateTime
 
 MAX_LIMIT = 100
+RANKED_WINDOW = 2_000
+COUNT_LIMIT = 1_000  # below RANKED_WINDOW: the window's size is the count
 MAX_TERMS = 32
 MIN_PREFIX = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -124,8 +138,12 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """A page of hits and how many articles match: exact up to COUNT_LIMIT; past it
+    ``total`` is COUNT_LIMIT and ``capped`` is true, to be shown as "1,000+"."""
+
     hits: list[SearchHit]
     total: int
+    capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,14 +263,18 @@ def _filters(query: SearchQuery) -> list[ColumnElement[bool]] | None:
     conditions: list[ColumnElement[bool]] = []
     if query.publisher is not None:
         conditions.append(articles.c.site_name == query.publisher)
+    # EXISTS, looked up per match by the tag tables' primary keys: the window walks
+    # matches newest first and stops, where IN would first collect every tagged article.
     if query.symbol is not None:
-        tagged = select(article_instruments.c.article_id).where(
-            article_instruments.c.symbol == query.symbol
+        tagged = article_instruments.c
+        conditions.append(
+            exists().where(tagged.article_id == articles.c.id, tagged.symbol == query.symbol)
         )
-        conditions.append(articles.c.id.in_(tagged))
     if query.entity is not None:
-        named = select(article_entities.c.article_id).where(article_entities.c.slug == query.entity)
-        conditions.append(articles.c.id.in_(named))
+        named = article_entities.c
+        conditions.append(
+            exists().where(named.article_id == articles.c.id, named.slug == query.entity)
+        )
     if query.since is not None:
         conditions.append(articles.c.published >= query.since)
     if query.until is not None:
@@ -270,23 +292,28 @@ def _boost(age_days: ColumnElement[Any]) -> ColumnElement[Any]:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How one backend matches, scores and excerpts: ``score`` is valid beside
-    ``matching``; ``snippet`` over ``source(page)``, the page's rows joined back."""
+    """How one backend matches, scores and excerpts. ``recent`` is the RANKED_WINDOW
+    newest matches (by id, which grows with first_seen_at) with their ``relevance`` and
+    ``when`` columns; ``age`` turns ``when`` into days before now; ``snippet`` is valid
+    over ``source(page)``, the page's rows joined back."""
 
-    matching: Select[Any]
-    score: ColumnElement[float]
+    recent: Select[Any]
+    age: Callable[[ColumnElement[Any]], ColumnElement[Any]]
     snippet: ColumnElement[str]
     source: Callable[[CTE], FromClause]
 
 
 def _execute(connection: Connection, request: _Request, plan: _Plan) -> SearchResult:
-    """The requested page by score, then excerpts for it alone, because an excerpt costs
-    more than a match; then the count of every match."""
-    hits = []
+    """The requested page by score among the newest matches, then excerpts for it alone,
+    because an excerpt costs more than a match. The count comes with the page (the window
+    holds more than COUNT_LIMIT matches); only an empty page needs a statement of its own."""
+    hits, matches = [], None
     if request.limit:
+        recent = plan.recent.subquery("recent")
+        score = recent.c.relevance * _boost(plan.age(recent.c.when))
         page = (
-            plan.matching.add_columns(plan.score.label("score"))
-            .order_by(plan.score.desc(), articles.c.id.desc())
+            select(recent.c.id, score.label("score"), func.count().over().label("matches"))
+            .order_by(score.desc(), recent.c.id.desc())
             .limit(request.limit)
             .offset(request.offset)
             .cte("page")
@@ -298,6 +325,7 @@ def _execute(connection: Connection, request: _Request, plan: _Plan) -> SearchRe
                 articles.c.site_name,
                 articles.c.published,
                 page.c.score,
+                page.c.matches,
                 plan.snippet.label("snippet"),
             )
             .select_from(plan.source(page))
@@ -308,20 +336,29 @@ def _execute(connection: Connection, request: _Request, plan: _Plan) -> SearchRe
             hits.append(
                 SearchHit(row.id, row.title, row.site_name, row.published, plain, ranges, row.score)
             )
-    total = connection.execute(select(func.count()).select_from(plan.matching.subquery()))
-    return SearchResult(hits, int(total.scalar_one()))
+            matches = row.matches
+    if matches is None:
+        counted = select(func.count()).select_from(plan.recent.subquery("recent"))
+        matches = connection.execute(counted).scalar_one()
+    return SearchResult(hits, min(matches, COUNT_LIMIT), capped=matches > COUNT_LIMIT)
 
 
 def _sqlite_plan(request: _Request) -> _Plan:
     match = _FTS_NAME.op("MATCH")(" ".join(term.fts5() for term in request.terms))
     now = literal(request.now, UTCDateTime())
-    age = func.max(0.0, func.julianday(now) - func.julianday(_when()))
     marks = request.marks
-    return _Plan(
-        matching=select(articles.c.id)
+    matching = (
+        select(articles.c.id)
         .select_from(_FTS.join(articles, articles.c.id == _FTS.c.rowid))
-        .where(match, *request.filters),
-        score=-func.bm25(_FTS_NAME, *_FTS_WEIGHTS) * _boost(age),
+        .where(match, *request.filters)
+    )
+    return _Plan(
+        recent=matching.add_columns(
+            (-func.bm25(_FTS_NAME, *_FTS_WEIGHTS)).label("relevance"), _when().label("when")
+        )
+        .order_by(_FTS.c.rowid.desc())
+        .limit(RANKED_WINDOW),
+        age=lambda when: func.max(0.0, func.julianday(now) - func.julianday(when)),
         snippet=func.snippet(_FTS_NAME, _FTS_TEXT_COLUMN, marks.start, marks.stop, "…", 24),
         source=lambda page: page.join(articles, articles.c.id == page.c.id).join(
             _FTS, and_(_FTS.c.rowid == page.c.id, match)
@@ -338,13 +375,24 @@ def _postgresql_plan(request: _Request) -> _Plan:
     ]
     tsquery = reduce(lambda left, right: left.op("&&")(right), parts)
     now = literal(request.now, UTCDateTime())
-    age = func.greatest(0.0, extract("epoch", now - _when()) / 86400.0)
     marks = request.marks
     options = f'StartSel="{marks.start}", StopSel="{marks.stop}", {_PG_HEADLINE}'
     body = func.left(articles.c.text, SEARCH_INDEXED_CHARS)
+    matching = select(articles.c.id).where(_PG_DOCUMENT.op("@@")(tsquery), *request.filters)
+    # Ranked outside the LIMIT, so a sort of many matches never ranks them all.
+    newest = (
+        matching.add_columns(_PG_DOCUMENT.label("document"), _when().label("when"))
+        .order_by(articles.c.id.desc())
+        .limit(RANKED_WINDOW)
+        .subquery("newest")
+    )
     return _Plan(
-        matching=select(articles.c.id).where(_PG_DOCUMENT.op("@@")(tsquery), *request.filters),
-        score=func.ts_rank_cd(_PG_DOCUMENT, tsquery, 1) * _boost(age),
+        recent=select(
+            newest.c.id,
+            func.ts_rank_cd(newest.c.document, tsquery, 1).label("relevance"),
+            newest.c.when,
+        ),
+        age=lambda when: func.greatest(0.0, extract("epoch", now - when) / 86400.0),
         snippet=func.ts_headline(_PG_CONFIG, body, tsquery, options),
         source=lambda page: page.join(articles, articles.c.id == page.c.id),
     )

@@ -1,5 +1,6 @@
 """The search page: full-text search over stored articles, with filters; its twin is the
-same answer as /api/v1/search.
+same answer as /api/v1/search. Matches are counted up to the store's COUNT_LIMIT: past it
+the page says "1,000+ results" and the JSON has ``total_capped`` true.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ class SearchPage(BaseModel):
     symbol: str | None
     since: date | None
     until: date | None
-    total: int
+    total: int  # exact up to COUNT_LIMIT; past it COUNT_LIMIT, with total_capped true
+    total_capped: bool
+    total_text: str  # "7", "1,000+"
     page: int
     pages: int
     hits: list[Hit]
@@ -99,6 +102,8 @@ def search(
         since=first,
         until=last,
         total=result.total,
+        total_capped=result.capped,
+        total_text=f"{result.total:,}" + ("+" if result.capped else ""),
         page=page,
         pages=max(1, -(-result.total // PAGE_SIZE)),
         hits=[
