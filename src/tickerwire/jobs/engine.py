@@ -2,8 +2,10 @@
 
 Each tick (``jobs.tick_seconds``) one job looks for the feeds that are due and queues one
 ``refresh_feed`` job per feed; others poll the quotes that are due, retry the pages that
-were interstitials and recover what dead workers left. Every job calls a task function of
-:mod:`tickerwire.jobs.tasks`, the same ones the embedded default runs in process.
+were interstitials, send the alert deliveries that are due (and, every five minutes, the
+digests whose hour has come) and recover what dead workers left. Every job calls a task
+function of :mod:`tickerwire.jobs.tasks`, the same ones the embedded default runs in
+process.
 
 What holds when workers come and go:
 
@@ -54,6 +56,8 @@ BACKFILL_SESSIONS = "tickerwire.backfill_sessions"
 PRUNE_BARS = "tickerwire.prune_bars"
 RECOVER_STALLED_JOBS = "tickerwire.recover_stalled_jobs"
 FORGET_OLD_JOBS = "tickerwire.forget_old_jobs"
+DELIVER_ALERTS = "tickerwire.deliver_alerts"
+SEND_ALERT_DIGESTS = "tickerwire.send_alert_digests"
 
 KEEP_FAILED_HOURS = 7 * 24
 """Failed jobs stay this long for anyone looking into them; successful ones go at once."""
@@ -169,6 +173,21 @@ def _register(app: App, jobs: JobSettings) -> None:
     @app.task(name=PRUNE_BARS, queue=MARKETS, pass_context=True, queueing_lock=PRUNE_BARS)
     async def prune_bars(context: JobContext, timestamp: int) -> int:
         return await tasks.prune_bars(_runtime(context))
+
+    # Deliveries are claimed under a lease row by row, so two of these at once share the
+    # work rather than doubling it; the queueing lock keeps ticks from piling up.
+    @app.periodic(cron=tick, periodic_id="tick")
+    @app.task(name=DELIVER_ALERTS, queue=UPKEEP, pass_context=True, queueing_lock=DELIVER_ALERTS)
+    async def deliver_alerts(context: JobContext, timestamp: int) -> int:
+        return (await tasks.deliver_alerts(_runtime(context))).sent
+
+    @app.periodic(cron="*/5 * * * *", periodic_id="five_minutes")
+    @app.task(
+        name=SEND_ALERT_DIGESTS, queue=UPKEEP, pass_context=True,
+        queueing_lock=SEND_ALERT_DIGESTS, lock=SEND_ALERT_DIGESTS,
+    )  # fmt: skip
+    async def send_alert_digests(context: JobContext, timestamp: int) -> int:
+        return (await tasks.send_alert_digests(_runtime(context))).sent
 
     # No lock on these two: a lock held by a job of a dead worker would stop the very job
     # that frees it, and running twice at once does no harm.

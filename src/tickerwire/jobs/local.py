@@ -2,7 +2,8 @@
 
 On SQLite there is one process and no queue to share, so the tasks of
 :mod:`tickerwire.jobs.tasks` simply run every ``jobs.tick_seconds``: quotes in one loop,
-feeds in another (a slow publisher never holds up a quote), bars pruned hourly. A step
+feeds in another (a slow publisher never holds up a quote), alert deliveries in a third,
+digests every few minutes (each member's at their own hour), bars pruned hourly. A step
 that fails is logged and tried again on the next tick; nothing here raises.
 """
 
@@ -19,6 +20,7 @@ from tickerwire.runtime import Runtime
 log = logging.getLogger(__name__)
 
 HOUR = 3600.0
+DIGEST_EVERY = 300.0
 
 
 async def run_in_process(runtime: Runtime, stop: asyncio.Event) -> None:
@@ -28,6 +30,8 @@ async def run_in_process(runtime: Runtime, stop: asyncio.Event) -> None:
         _markets(runtime, stop, tick),
         _repeat(stop, tick, "feed refresh", lambda: refresh_due_feeds(runtime)),
         _repeat(stop, HOUR, "bar pruning", lambda: tasks.prune_bars(runtime)),
+        _repeat(stop, tick, "alert delivery", lambda: tasks.deliver_alerts(runtime)),
+        _repeat(stop, DIGEST_EVERY, "alert digests", lambda: tasks.send_alert_digests(runtime)),
     )
 
 

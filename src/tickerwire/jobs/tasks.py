@@ -16,6 +16,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 from tickerwire import actions
+from tickerwire.alerts import outbox
 from tickerwire.instruments import Instrument
 from tickerwire.markets.quotes import Interval
 from tickerwire.runtime import Runtime
@@ -90,3 +91,13 @@ async def prune_bars(runtime: Runtime) -> int:
     """Drop 1-minute bars older than ``poll.bar_retention_days``; how many went."""
     cutoff = runtime.now() - timedelta(days=runtime.settings.poll.bar_retention_days)
     return await asyncio.to_thread(runtime.markets.prune_bars, Interval.M1, cutoff)
+
+
+async def deliver_alerts(runtime: Runtime) -> outbox.DeliveryReport:
+    """Send the alert deliveries that are due (webhook, ntfy, email), each once."""
+    return await outbox.deliver_due(runtime, runtime.now())
+
+
+async def send_alert_digests(runtime: Runtime) -> outbox.DeliveryReport:
+    """Send the daily digest of every member whose digest hour has come."""
+    return await outbox.send_digests(runtime, runtime.now())
