@@ -13,7 +13,7 @@ from standardwebhooks import Webhook
 
 from alerts.conftest import OpenRuntime
 from support.alert_rows import fire, member
-from support.receiver import Receiver
+from support.receiver import Answer, Receiver
 from tickerwire.alerts.outbox import BACKOFF, deliver_due
 from tickerwire.alerts.webhook import new_webhook_secret
 from tickerwire.store.deliveries import DeliveryStore
@@ -139,3 +139,33 @@ async def test_two_workers_at_once_never_send_a_delivery_twice(
     assert sum(report.sent for report in reports) == 6
     ids = [request.headers["webhook-id"] for request in receiver.requests]
     assert len(ids) == 6 and len(set(ids)) == 6
+
+
+async def test_a_receivers_retry_after_lengthens_the_wait(open_runtime: OpenRuntime) -> None:
+    runtime = await open_runtime()
+    now = runtime.now()
+    busy = Answer(429, (("Retry-After", "600"),))
+    with Receiver([busy]) as receiver:
+        member_id = webhook_member(runtime.engine, receiver.url("/hook"), new_webhook_secret())
+        event_id = fire(runtime.engine, member_id, now)
+        await deliver_due(runtime, now)
+    (waiting,) = DeliveryStore(runtime.engine).of_event(member_id, event_id)
+    assert waiting.next_attempt_at == now + timedelta(minutes=10)
+
+
+async def test_a_channel_removed_before_sending_fails_at_once_saying_so(
+    open_runtime: OpenRuntime,
+) -> None:
+    runtime = await open_runtime()
+    member_id = member(runtime.engine, ntfy_topic="tw-alerts")
+    event_id = fire(runtime.engine, member_id, runtime.now())
+    with runtime.engine.begin() as connection:
+        connection.execute(
+            sa.update(alert_preferences)
+            .where(alert_preferences.c.member_id == member_id)
+            .values(ntfy_topic=None)
+        )
+    assert (await deliver_due(runtime)).failed == 1
+    (failed,) = DeliveryStore(runtime.engine).of_event(member_id, event_id)
+    assert (failed.state, failed.attempts) == ("failed", 1)
+    assert failed.last_error == "the member no longer has an ntfy topic set up"

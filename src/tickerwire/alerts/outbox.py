@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING
 from aiosmtplib import SMTPException
 
 from tickerwire.alerts import email, ntfy, webhook
+from tickerwire.alerts.email import SMTP_TIMEOUT
 from tickerwire.alerts.quiet import last_digest_time
 from tickerwire.net.errors import BlockedURL, FetchError, HTTPStatusError
-from tickerwire.store.deliveries import Claimed, DeliveryStore
+from tickerwire.store.deliveries import LEASE, Claimed, DeliveryStore
 
 if TYPE_CHECKING:
     from tickerwire.runtime import Runtime
@@ -43,6 +44,8 @@ BACKOFF = (
 MAX_WAIT = timedelta(hours=24)
 """A receiver's Retry-After is followed up to this."""
 ERROR_CHARS = 500
+PER_PASS = 200
+"""Deliveries one pass sends at most; a backlog drains over the next passes."""
 
 
 class Permanent(Exception):
@@ -72,19 +75,24 @@ def next_attempt(attempts: int, now: datetime, retry_after: float | None = None)
 
 
 async def deliver_due(runtime: Runtime, now: datetime | None = None) -> DeliveryReport:
-    """Send every pending delivery that is due (up to one claim's worth; the next pass takes
-    the rest), ``jobs.concurrency`` at a time."""
+    """Send the pending deliveries that are due, up to :data:`PER_PASS` (the next pass
+    takes the rest), ``jobs.concurrency`` at a time.
+
+    Each batch is claimed just before it is sent, so no lease runs out while its delivery
+    waits behind others: a lease outlasts the longest one send may take.
+    """
     now = now or runtime.now()
     store = DeliveryStore(runtime.engine)
-    claimed = await asyncio.to_thread(store.claim_due, now)
     report = DeliveryReport()
-    slots = asyncio.Semaphore(runtime.settings.jobs.concurrency)
-
-    async def one(delivery: Claimed) -> None:
-        async with slots:
-            await _deliver(runtime, store, delivery, now, report)
-
-    await asyncio.gather(*(one(delivery) for delivery in claimed))
+    batch = runtime.settings.jobs.concurrency
+    lease = max(LEASE, timedelta(seconds=3 * max(runtime.settings.fetch.deadline, SMTP_TIMEOUT)))
+    handled = 0
+    while handled < PER_PASS:
+        claimed = await asyncio.to_thread(store.claim_due, now, limit=batch, lease=lease)
+        if not claimed:
+            break
+        await asyncio.gather(*(_deliver(runtime, store, one, now, report) for one in claimed))
+        handled += len(claimed)
     return report
 
 
