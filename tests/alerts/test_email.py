@@ -10,6 +10,7 @@ import pytest
 
 from alerts.conftest import MailServer, OpenRuntime
 from support.alert_rows import fire, member
+from support.ports import free_port
 from tickerwire.alerts.email import check_email_address
 from tickerwire.alerts.outbox import deliver_due, send_digests
 from tickerwire.store.deliveries import DeliveryStore
@@ -103,3 +104,15 @@ async def test_without_a_mail_server_an_email_fails_saying_so(
 def test_an_address_that_is_not_one_plain_address_is_refused(address: str) -> None:
     with pytest.raises(ValueError, match="not an email address"):
         check_email_address(address)
+
+
+async def test_a_mail_server_that_cannot_be_reached_is_tried_again_later(
+    open_runtime: OpenRuntime,
+) -> None:
+    runtime = await open_runtime(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False)
+    member_id = member(runtime.engine, email="reader@example.com")
+    event_id = fire(runtime.engine, member_id, runtime.now())
+    assert (await deliver_due(runtime)).retried == 1
+    (waiting,) = DeliveryStore(runtime.engine).of_event(member_id, event_id)
+    assert (waiting.state, waiting.attempts) == ("pending", 1)
+    assert waiting.last_error is not None and waiting.last_error.startswith("mail server:")
