@@ -17,9 +17,12 @@ def save_tagged(
     symbols: tuple[str, ...] = (),
     entities: tuple[tuple[str, str, str], ...] = (),
     hours_ago: float = 0,
+    story_id: int | None = None,
+    publisher: str = "Example Wire",
 ) -> int:
     """An article titled ``title``, published ``hours_ago`` before ``now``, tagged with
-    ``symbols`` and ``entities`` (each ``(slug, name, kind)``)."""
+    ``symbols`` and ``entities`` (each ``(slug, name, kind)``), by ``publisher``, in the
+    story ``story_id`` when given (a syndicated copy) or a new one."""
     slug = title.lower().replace(" ", "-")
     url = f"https://wire.example/news/{slug}"
     record = ArticleRecord(
@@ -28,7 +31,7 @@ def save_tagged(
         title=title,
         title_key=title.lower(),
         byline=None,
-        site_name="Example Wire",
+        site_name=publisher,
         lang="en",
         published=now - timedelta(hours=hours_ago),
         updated=None,
@@ -42,6 +45,7 @@ def save_tagged(
         extraction_error=None,
         fingerprint=None,
         fetched_at=now,
+        story_id=story_id,
     )
     tags = ArticleTags(
         instruments=[ArticleInstrument(s, 1) for s in symbols],

@@ -19,6 +19,7 @@ from tickerwire.news.model import (
     StoredArticle,
     StorySibling,
 )
+from tickerwire.store.alerts import ArrivingArticle, fire_news_alerts
 from tickerwire.store.article_rows import (
     LISTING_COLUMNS,
     figure_json,
@@ -188,6 +189,16 @@ class ArticleQueries:
                 select(articles.c.id).where(articles.c.canonical_url_hash == url_hash)
             ).scalar_one()
             replace_tags(connection, article_id, tags)
+            if existing is None:
+                article = ArrivingArticle(
+                    article_id,
+                    story_id,
+                    record.title,
+                    record.site_name,
+                    record.text,
+                    record.published,
+                )
+                fire_news_alerts(connection, article, tags, now)
         return int(article_id)
 
     def full_texts_due(self, now: datetime, limit: int = 20) -> list[PendingFullText]:
