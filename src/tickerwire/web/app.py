@@ -20,7 +20,7 @@ from tickerwire.jobs.stopping import cancel_within
 from tickerwire.runtime import Runtime
 from tickerwire.web import api, health, media, metrics, pages, stream
 from tickerwire.web.cache import RenderCache, sources_of
-from tickerwire.web.pages import account
+from tickerwire.web.pages import account, admin
 from tickerwire.web.ready import ReadyPages
 from tickerwire.web.security import SecurityHeaders
 from tickerwire.web.stream_hub import StreamHub
@@ -108,4 +108,5 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(media.router)
     app.include_router(pages.router())
     app.include_router(account.router)
+    app.include_router(admin.router())
     return app
