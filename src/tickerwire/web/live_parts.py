@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from tickerwire.runtime import Runtime
 from tickerwire.web.assembly import PartRef
@@ -58,6 +59,15 @@ def _chips(runtime: Runtime, now: datetime, arg: str) -> dict[str, object]:
     return {"chips": chips}
 
 
+def _follow(_runtime: Runtime, _now: datetime, arg: str) -> dict[str, object]:
+    return {
+        "reader": None,
+        "slug": arg,
+        "following": False,
+        "back": f"/topic/{quote(arg, safe='')}",
+    }
+
+
 PARTS: dict[str, Part] = {
     "markets_top": Part("_markets_top.html", lambda _arg: (QUOTES,), _markets_top),
     "movers": Part("_movers_panel.html", lambda _arg: (QUOTES, NEWS), _movers),
@@ -67,6 +77,10 @@ PARTS: dict[str, Part] = {
         lambda arg: tuple(quote_source(s) for s in symbols_of(arg)),
         _chips,
     ),
+    # Parts a signed-in member is sent drawn for them (web/pages/follows.py, home.py);
+    # everyone else gets these: a sign-in link, and nothing where the member's news goes.
+    "follow": Part("_follow.html", lambda _arg: (), _follow),
+    "member_news": Part("_member_news.html", lambda _arg: (), lambda _r, _n, _a: {"news": None}),
 }
 
 

@@ -4,6 +4,7 @@ the instruments most named in the last day's news. Shown on the home page and se
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from pydantic import BaseModel
@@ -29,11 +30,11 @@ class Movers(BaseModel):
     trending: list[Mover]
 
 
-def movers(runtime: Runtime, limit: int = 5) -> Movers:
-    """Gainers, losers and most active among tracked instruments; trending = most named
-    in the last 24 hours of news."""
+def movers(runtime: Runtime, limit: int = 5, *, symbols: Collection[str] | None = None) -> Movers:
+    """Gainers, losers and most active among tracked instruments (only ``symbols``, a
+    watchlist's, when given); trending = most named in the last 24 hours of news."""
     now = runtime.now()
-    quotes = runtime.markets.latest_quotes()
+    quotes = runtime.markets.latest_quotes(list(symbols) if symbols is not None else None)
 
     zone = runtime.settings.timezone
 
@@ -62,11 +63,12 @@ def movers(runtime: Runtime, limit: int = 5) -> Movers:
         key=lambda s: quotes[s].volume or 0.0,
         reverse=True,
     )[:limit]
+    named = runtime.news.trending(now - timedelta(hours=24), limit if symbols is None else 50)
     trending = [
         t.symbol
-        for t in runtime.news.trending(now - timedelta(hours=24), limit)
-        if t.symbol in runtime.registry
-    ]
+        for t in named
+        if t.symbol in runtime.registry and (symbols is None or t.symbol in symbols)
+    ][:limit]
     return Movers(
         gainers=[mover(s) for s in gainers],
         losers=[mover(s) for s in losers],

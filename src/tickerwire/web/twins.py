@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from tickerwire.news.model import ArticleListing
@@ -60,6 +61,8 @@ class PageRequest(Generic[P]):
     params: P
     now: datetime
     base_url: str
+    reader: Reader | None = None
+    """The member signed in; given to personal pages only (never to a cached one)."""
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,20 @@ class Page(Generic[P, M]):
     """The HTTP status of a built page when it is not always 200 (a search page showing
     the reader's bad filter beside the form answers 400); only for uncached pages, whose
     status cannot come from the cache."""
+    personal: bool = False
+    """A member's own page (a watchlist): built for the signed-in reader of each request,
+    never cached, sent as private; anyone not signed in is sent to sign in (the twin
+    answers 401)."""
+    member_parts: Callable[[Runtime, Reader, assembly.PartRef], bytes | None] | None = None
+    """Parts of a cached page drawn for a signed-in member instead of the stored ones
+    (None: the stored part), joined into the stored skeleton for that request alone: the
+    home page's ribbon shows the member's watchlist."""
 
     def __post_init__(self) -> None:
         if self.status is not None and self.cached:
             raise ValueError(f"page {self.name}: a status rule needs cached=False")
+        if self.personal and self.cached:
+            raise ValueError(f"page {self.name}: a personal page needs cached=False")
 
     @property
     def twin_path(self) -> str:
@@ -146,14 +159,23 @@ def _split(skeleton: bytes) -> tuple[list[assembly.Piece], Sources]:
 
 
 def _assemble(
-    cache: RenderCache, runtime: Runtime, pieces: list[assembly.Piece], reader: Reader | None
+    cache: RenderCache,
+    runtime: Runtime,
+    pieces: list[assembly.Piece],
+    reader: Reader | None,
+    page: Page[Any, Any] | None = None,
 ) -> bytes:
-    """The page for ``reader``: their own header corner, rendered for this request and
-    never stored, or (for None) every part as stored for everyone."""
+    """The page for ``reader``: their own header corner (and the page's member parts),
+    rendered for this request and never stored, or (for None) every part as stored for
+    everyone."""
 
     def part(ref: assembly.PartRef) -> bytes:
         if reader is not None and ref.name == READER_PART:
             return reader_corner(reader)
+        if reader is not None and page is not None and page.member_parts is not None:
+            drawn = page.member_parts(runtime, reader, ref)
+            if drawn is not None:
+                return drawn
         return part_bytes(cache, runtime, ref)
 
     return assembly.assemble(pieces, part)
@@ -178,13 +200,17 @@ def _serve(
     corner, sent as private and never stored: no other reader is sent their name."""
     runtime: Runtime = request.app.state.runtime
     cache: RenderCache = request.app.state.cache
-    reader = reader_of(request) if kind == "html" else None
+    reader = reader_of(request) if kind == "html" or page.personal else None
+    if page.personal and reader is None:
+        return _sign_in_first(request, kind)
     try:
         params = _params(page, request)
     except BadPageRequest as error:
         return _answer(kind, runtime, 400, str(error), reader)
     base_url = str(request.base_url).rstrip("/")
-    context = PageRequest(runtime, params, runtime.now(), base_url)
+    context = PageRequest(
+        runtime, params, runtime.now(), base_url, reader if page.personal else None
+    )
 
     status = 200
 
@@ -199,14 +225,14 @@ def _serve(
         if not page.cached:
             body = produce()
             if kind == "html":
-                body = _assemble(cache, runtime, _split(body)[0], reader)
+                body = _assemble(cache, runtime, _split(body)[0], reader, page)
         else:
             values = json.dumps(params.model_dump(mode="json"), sort_keys=True)
             key = f"{kind} {base_url}{request.url.path} {values}"
             sources = (*page.sources(params), *ANY_DATA) if kind != "html" else page.sources(params)
             body = cache.get_or_render(key, context.now, produce, sources)
             if reader is not None:
-                body = _assemble(cache, runtime, _split(body)[0], reader)
+                body = _assemble(cache, runtime, _split(body)[0], reader, page)
                 return Response(body, media_type=media_type, headers=PRIVATE)
             if kind == "html":
                 pieces, parts = _split(body)
@@ -225,6 +251,45 @@ def _serve(
         return _answer(kind, runtime, 400, str(error), reader)
     headers = PRIVATE if reader is not None else None
     return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+
+def _sign_in_first(request: Request, kind: str) -> Response:
+    """A personal page asked for by someone not signed in: the sign-in page, coming back
+    here after (HTML), or a 401 (the twin)."""
+    if kind != "html":
+        detail = json.dumps({"detail": "sign in to see this page"})
+        return Response(detail, status_code=401, media_type=JSON, headers=PRIVATE)
+    back = quote(request.url.path, safe="/")
+    return RedirectResponse(f"/account/sign-in?next={back}", status_code=303, headers=PRIVATE)
+
+
+def render_for(
+    request: Request,
+    page: Page[Any, Any],
+    reader: Reader,
+    path_params: dict[str, Any],
+    status: int,
+    message: str,
+    *,
+    ok: bool = False,
+    shown: dict[str, Any] | None = None,
+) -> Response:
+    """A personal page drawn for ``reader`` in answer to a form: the page as it stands,
+    saying ``message`` (its view model's ``message``, shown and never in the twin; a
+    refusal unless ``ok``), with ``status`` and the view model's fields ``shown``
+    overridden (a token's secret, shown once); never cached."""
+    runtime: Runtime = request.app.state.runtime
+    cache: RenderCache = request.app.state.cache
+    base_url = str(request.base_url).rstrip("/")
+    params = page.params.model_validate(path_params)
+    context = PageRequest(runtime, params, runtime.now(), base_url, reader)
+    try:
+        update = {"message": message, "ok": ok, **(shown or {})}
+        model = page.build(context).model_copy(update=update)
+    except PageNotFound as error:
+        return message_page(runtime, 404, str(error), reader)
+    body = _assemble(cache, runtime, _split(_html(context, page, model))[0], reader, page)
+    return Response(body, status_code=status, media_type=HTML, headers=PRIVATE)
 
 
 def _html(context: PageRequest[Any], page: Page[Any, Any], model: BaseModel) -> bytes:

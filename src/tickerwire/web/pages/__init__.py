@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from tickerwire.web.pages import article, feeds, home, quote, search, topic
+from tickerwire.web.pages import article, feeds, home, quote, search, tokens, topic, watchlists
 from tickerwire.web.twins import Page, register
 
 ALL: tuple[Page[Any, Any], ...] = (
@@ -19,11 +19,13 @@ ALL: tuple[Page[Any, Any], ...] = (
     search.PAGE,
     feeds.PAGE,
 )
+#: A member's own pages: built for the signed-in reader, never cached (walked by their tests).
+PERSONAL: tuple[Page[Any, Any], ...] = (watchlists.LISTS, watchlists.LIST, tokens.PAGE)
 
 
 def router() -> APIRouter:
     """The routes of every page, its twin and its feed."""
     pages = APIRouter(include_in_schema=False)
-    for page in ALL:
+    for page in (*ALL, *PERSONAL):
         register(pages, page)
     return pages

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from tickerwire.web.member_home import home_part
 from tickerwire.web.movers import Movers, movers
 from tickerwire.web.parts import Headline, MarketsTop, headlines, markets_top
 from tickerwire.web.twins import Page, PageRequest
@@ -58,4 +59,5 @@ PAGE = Page(
     template="home.html",
     build=build,
     params=HomeParams,
+    member_parts=home_part,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from tickerwire.runtime import Runtime
+from tickerwire.web.pages.follows import follow_part
 from tickerwire.web.parts import Headline, headline
 from tickerwire.web.twins import Page, PageNotFound, PageRequest, page_news_feed
 
@@ -57,4 +58,5 @@ PAGE = Page(
     build=build,
     params=TopicParams,
     atom=atom,
+    member_parts=follow_part,
 )

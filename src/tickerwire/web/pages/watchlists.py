@@ -1,0 +1,285 @@
+"""A member's watchlists: the list of them (with the form that makes one) at /watchlists,
+and each list at /watchlists/{id}: its instruments as a ribbon of quote cells, its movers,
+the news for it and the forms that change it. Both pages are personal (built for the
+signed-in reader, never cached, sent as private) and have their ``.json`` twins.
+
+Every change is a plain HTML form posted here, checked by
+:func:`tickerwire.web.forms.checked_form` (not cross-site, within size, only its own
+fields, the session's form token), doing one action of :mod:`tickerwire.actions`, then
+a redirect back (303) whose ``done`` names a fixed message: no text from an address is
+ever shown. A refusal is the same page again with the reason and a 4xx status. A list of
+another member's is not found, exactly as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from tickerwire import actions
+from tickerwire.runtime import Runtime
+from tickerwire.store.watchlists import FollowRow, WatchlistRow
+from tickerwire.web.forms import FormRefused, checked_form
+from tickerwire.web.movers import Movers, movers
+from tickerwire.web.parts import Headline, RibbonCell, headline, ribbon_cell
+from tickerwire.web.readers import PRIVATE, Reader, reader_of
+from tickerwire.web.twins import Page, PageNotFound, PageRequest, render_for
+
+router = APIRouter(include_in_schema=False)
+
+NAME_FIELDS = frozenset({"name"})
+SYMBOL_FIELDS = frozenset({"symbol"})
+NO_FIELDS: frozenset[str] = frozenset()
+DONE = {
+    "created": "Your new watchlist is made.",
+    "renamed": "The watchlist is renamed.",
+    "deleted": "The watchlist is deleted.",
+    "added": "The instrument is on the list.",
+    "removed": "The instrument is off the list.",
+    "unfollowed": "You no longer follow that topic.",
+}
+NEWS_SHOWN = 20
+
+
+class WatchlistSummary(BaseModel):
+    id: int
+    name: str
+    symbols: list[str]
+    path: str
+
+    @classmethod
+    def of(cls, row: WatchlistRow) -> WatchlistSummary:
+        return cls(id=row.id, name=row.name, symbols=list(row.symbols), path=_path(row.id))
+
+
+class FollowView(BaseModel):
+    kind: str
+    slug: str
+    name: str
+    path: str
+
+    @classmethod
+    def of(cls, row: FollowRow) -> FollowView:
+        return cls(kind=row.kind, slug=row.slug, name=row.name, path=f"/topic/{row.slug}")
+
+
+class Feedback(BaseModel):
+    """What a page says after a form: shown, never in the twin."""
+
+    message: str | None = Field(default=None, exclude=True)
+    ok: bool = Field(default=True, exclude=True)
+    form_token: str = Field(default="", exclude=True)
+
+
+class WatchlistsPage(Feedback):
+    title: str
+    watchlists: list[WatchlistSummary]
+    follows: list[FollowView]
+
+
+class WatchlistPage(Feedback):
+    title: str
+    id: int
+    name: str
+    symbols: list[str]
+    ribbon: list[RibbonCell]
+    movers: Movers
+    news: list[Headline]
+    follows: list[FollowView]
+    path: str
+
+
+class ListsParams(BaseModel):
+    done: str = Field("", max_length=20)
+
+
+class ListParams(BaseModel):
+    id: int = Field(ge=1, le=2**31 - 1)
+    done: str = Field("", max_length=20)
+
+
+def _path(watchlist_id: int) -> str:
+    return f"/watchlists/{watchlist_id}"
+
+
+def _reader(request: PageRequest[Any]) -> Reader:
+    if request.reader is None:  # a personal page is only built for a signed-in reader
+        raise PageNotFound("Sign in to see your watchlists.")
+    return request.reader
+
+
+def build_lists(request: PageRequest[ListsParams]) -> WatchlistsPage:
+    reader = _reader(request)
+    runtime, member = request.runtime, reader.member.id
+    return WatchlistsPage(
+        title="Your watchlists",
+        watchlists=[WatchlistSummary.of(w) for w in actions.watchlists_of(runtime, member)],
+        follows=[FollowView.of(f) for f in actions.follows_of(runtime, member)],
+        message=DONE.get(request.params.done),
+        form_token=reader.form_token,
+    )
+
+
+def watchlist_cells(runtime: Runtime, symbols: tuple[str, ...] | list[str]) -> list[RibbonCell]:
+    """The list's instruments as ribbon cells, through the one quote rule; a symbol the
+    registry no longer has is left out."""
+    now = runtime.now()
+    known = [runtime.registry.get(s) for s in symbols if s in runtime.registry]
+    quotes = runtime.markets.latest_quotes([i.symbol for i in known])
+    return [ribbon_cell(runtime, i, quotes.get(i.symbol), now) for i in known]
+
+
+def build_list(request: PageRequest[ListParams]) -> WatchlistPage:
+    reader = _reader(request)
+    runtime, member = request.runtime, reader.member.id
+    try:
+        found = actions.watchlist_of(runtime, member, request.params.id)
+    except actions.NoSuchWatchlist as missing:
+        raise PageNotFound(f"You have no watchlist {missing.watchlist_id}.") from None
+    news = actions.news_for_member(runtime, member, found.id, NEWS_SHOWN)
+    return WatchlistPage(
+        title=found.name,
+        id=found.id,
+        name=found.name,
+        symbols=list(found.symbols),
+        ribbon=watchlist_cells(runtime, found.symbols),
+        movers=movers(runtime, symbols=found.symbols),
+        news=[headline(runtime, row, request.now) for row in news],
+        follows=[FollowView.of(f) for f in actions.follows_of(runtime, member)],
+        path=_path(found.id),
+        message=DONE.get(request.params.done),
+        form_token=reader.form_token,
+    )
+
+
+LISTS = Page(
+    name="watchlists",
+    path="/watchlists",
+    template="watchlists.html",
+    build=build_lists,
+    params=ListsParams,
+    cached=False,
+    personal=True,
+)
+
+LIST = Page(
+    name="watchlist",
+    path="/watchlists/{id}",
+    template="watchlist.html",
+    build=build_list,
+    params=ListParams,
+    cached=False,
+    personal=True,
+)
+
+
+# The forms ------------------------------------------------------------------------------
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def member_form(
+    request: Request,
+    fields: frozenset[str],
+    act: Callable[[Runtime, Reader, dict[str, str]], str],
+    page: Page[Any, Any],
+    path_params: dict[str, Any],
+) -> Response:
+    """A signed-in member's form: checked, then ``act`` (in the thread pool), which
+    returns where to go next; a refusal is ``page`` again, saying why."""
+    reader = await run_in_threadpool(reader_of, request)
+    if reader is None:
+        return RedirectResponse("/account/sign-in?next=/watchlists", 303, headers=PRIVATE)
+    runtime = _runtime(request)
+    try:
+        form = await checked_form(request, fields, reader.secret)
+        to = await run_in_threadpool(act, runtime, reader, form)
+    except actions.NoSuchWatchlist as missing:
+        return await run_in_threadpool(
+            render_for,
+            request,
+            LISTS,
+            reader,
+            {},
+            404,
+            f"You have no watchlist {missing.watchlist_id}.",
+        )
+    except (FormRefused, actions.ActionError) as refused:
+        status = refused.status if isinstance(refused, FormRefused) else 400
+        return await run_in_threadpool(
+            render_for, request, page, reader, path_params, status, str(refused)
+        )
+    return RedirectResponse(to, status_code=303, headers=PRIVATE)
+
+
+@router.post("/watchlists")
+async def create(request: Request) -> Response:
+    def act(runtime: Runtime, reader: Reader, form: dict[str, str]) -> str:
+        made = actions.create_watchlist(runtime, reader.member.id, form.get("name", ""))
+        return f"{_path(made.id)}?done=created"
+
+    return await member_form(request, NAME_FIELDS, act, LISTS, {})
+
+
+def _list_id(request: Request) -> int | None:
+    raw = request.path_params.get("id", "")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else None
+
+
+async def _list_form(
+    request: Request, fields: frozenset[str], act: Callable[[Runtime, int, int, str], str]
+) -> Response:
+    """A form on one list's page: its id from the path, its one value from the form."""
+    watchlist_id = _list_id(request)
+    if watchlist_id is None:
+        return Response("no such watchlist", status_code=404, headers=PRIVATE)
+    field = next(iter(fields), "")
+
+    def run(runtime: Runtime, reader: Reader, form: dict[str, str]) -> str:
+        return act(runtime, reader.member.id, watchlist_id, form.get(field, ""))
+
+    return await member_form(request, fields, run, LIST, {"id": watchlist_id})
+
+
+@router.post("/watchlists/{id}/rename")
+async def rename(request: Request) -> Response:
+    def act(runtime: Runtime, member: int, watchlist_id: int, name: str) -> str:
+        actions.rename_watchlist(runtime, member, watchlist_id, name)
+        return f"{_path(watchlist_id)}?done=renamed"
+
+    return await _list_form(request, NAME_FIELDS, act)
+
+
+@router.post("/watchlists/{id}/delete")
+async def delete(request: Request) -> Response:
+    def act(runtime: Runtime, member: int, watchlist_id: int, _value: str) -> str:
+        actions.delete_watchlist(runtime, member, watchlist_id)
+        return "/watchlists?done=deleted"
+
+    return await _list_form(request, NO_FIELDS, act)
+
+
+@router.post("/watchlists/{id}/add")
+async def add(request: Request) -> Response:
+    def act(runtime: Runtime, member: int, watchlist_id: int, symbol: str) -> str:
+        actions.add_to_watchlist(runtime, member, watchlist_id, symbol)
+        return f"{_path(watchlist_id)}?done=added"
+
+    return await _list_form(request, SYMBOL_FIELDS, act)
+
+
+@router.post("/watchlists/{id}/remove")
+async def remove(request: Request) -> Response:
+    def act(runtime: Runtime, member: int, watchlist_id: int, symbol: str) -> str:
+        actions.remove_from_watchlist(runtime, member, watchlist_id, symbol)
+        return f"{_path(watchlist_id)}?done=removed"
+
+    return await _list_form(request, SYMBOL_FIELDS, act)
