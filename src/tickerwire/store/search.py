@@ -82,6 +82,7 @@ from tickerwire.store.types import UTCDateTime
 MAX_LIMIT = 100
 RANKED_WINDOW = 2_000
 COUNT_LIMIT = 1_000  # below RANKED_WINDOW: the window's size is the count
+PROBE_SPAN = 20_000  # PostgreSQL: the newest ids looked among first
 MAX_TERMS = 32
 MIN_PREFIX = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -211,7 +212,7 @@ class _Marks:
 @dataclass(frozen=True)
 class _Request:
     terms: list[Term]
-    filters: list[ColumnElement[bool]]
+    query: SearchQuery
     now: datetime
     limit: int
     offset: int
@@ -226,12 +227,11 @@ class SearchStore:
         """Matching articles, best first, with the number of all matches. Paging is
         clamped (limit to 0..MAX_LIMIT, offset to >= 0), not refused: it comes from URLs."""
         terms = parse_terms(query.text)
-        filters = _filters(query)
-        if not terms or filters is None:
+        if not terms or _unmatchable(query):
             return SearchResult([], 0)
         request = _Request(
             terms,
-            filters,
+            query,
             now,
             limit=max(0, min(query.limit, MAX_LIMIT)),
             offset=max(0, query.offset),
@@ -241,7 +241,7 @@ class SearchStore:
             dialect = connection.dialect.name
             if dialect not in _PLANS:
                 raise NotImplementedError(f"no full-text search for the {dialect} backend")
-            return _execute(connection, request, _PLANS[dialect](request))
+            return _execute(connection, request, _PLANS[dialect](connection, request))
 
     def publishers(self) -> list[str]:
         """Distinct site names, for the publisher filter."""
@@ -255,25 +255,29 @@ class SearchStore:
             return [str(name) for name in connection.execute(query).scalars()]
 
 
-def _filters(query: SearchQuery) -> list[ColumnElement[bool]] | None:
-    """Conditions on articles; None when a filter value can never match."""
+def _unmatchable(query: SearchQuery) -> bool:
+    """A filter value no stored text can hold (NUL, lone surrogates)."""
     texts = (query.publisher, query.symbol, query.entity)
-    if any(value is not None and _clean(value) != value for value in texts):
-        return None
+    return any(value is not None and _clean(value) != value for value in texts)
+
+
+def _filters(query: SearchQuery, article_id: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    """Conditions on articles. The tags are EXISTS on ``article_id``, looked up per match
+    by the tag tables' primary keys as the window walks matches newest first (IN would
+    first collect every article tagged); on SQLite ``article_id`` is the index's rowid, so
+    a match is checked before its article row is read."""
     conditions: list[ColumnElement[bool]] = []
     if query.publisher is not None:
         conditions.append(articles.c.site_name == query.publisher)
-    # EXISTS, looked up per match by the tag tables' primary keys: the window walks
-    # matches newest first and stops, where IN would first collect every tagged article.
     if query.symbol is not None:
         tagged = article_instruments.c
         conditions.append(
-            exists().where(tagged.article_id == articles.c.id, tagged.symbol == query.symbol)
+            exists().where(tagged.article_id == article_id, tagged.symbol == query.symbol)
         )
     if query.entity is not None:
         named = article_entities.c
         conditions.append(
-            exists().where(named.article_id == articles.c.id, named.slug == query.entity)
+            exists().where(named.article_id == article_id, named.slug == query.entity)
         )
     if query.since is not None:
         conditions.append(articles.c.published >= query.since)
@@ -343,14 +347,14 @@ def _execute(connection: Connection, request: _Request, plan: _Plan) -> SearchRe
     return SearchResult(hits, min(matches, COUNT_LIMIT), capped=matches > COUNT_LIMIT)
 
 
-def _sqlite_plan(request: _Request) -> _Plan:
+def _sqlite_plan(_connection: Connection, request: _Request) -> _Plan:
     match = _FTS_NAME.op("MATCH")(" ".join(term.fts5() for term in request.terms))
     now = literal(request.now, UTCDateTime())
     marks = request.marks
     matching = (
         select(articles.c.id)
         .select_from(_FTS.join(articles, articles.c.id == _FTS.c.rowid))
-        .where(match, *request.filters)
+        .where(match, *_filters(request.query, _FTS.c.rowid))
     )
     return _Plan(
         recent=matching.add_columns(
@@ -366,7 +370,7 @@ def _sqlite_plan(request: _Request) -> _Plan:
     )
 
 
-def _postgresql_plan(request: _Request) -> _Plan:
+def _postgresql_plan(connection: Connection, request: _Request) -> _Plan:
     parts: list[ColumnElement[Any]] = [
         func.to_tsquery(_PG_CONFIG, term.words[0] + ":*")
         if term.prefix
@@ -378,27 +382,56 @@ def _postgresql_plan(request: _Request) -> _Plan:
     marks = request.marks
     options = f'StartSel="{marks.start}", StopSel="{marks.stop}", {_PG_HEADLINE}'
     body = func.left(articles.c.text, SEARCH_INDEXED_CHARS)
-    matching = select(articles.c.id).where(_PG_DOCUMENT.op("@@")(tsquery), *request.filters)
-    # Ranked outside the LIMIT, so a sort of many matches never ranks them all.
-    newest = (
-        matching.add_columns(_PG_DOCUMENT.label("document"), _when().label("when"))
-        .order_by(articles.c.id.desc())
-        .limit(RANKED_WINDOW)
-        .subquery("newest")
+    matching = select(articles.c.id).where(
+        _PG_DOCUMENT.op("@@")(tsquery), *_filters(request.query, articles.c.id)
     )
+    newest = _newest_matches(connection, matching)
     return _Plan(
         recent=select(
-            newest.c.id,
-            func.ts_rank_cd(newest.c.document, tsquery, 1).label("relevance"),
-            newest.c.when,
-        ),
+            articles.c.id,
+            func.ts_rank_cd(_PG_DOCUMENT, tsquery, 1).label("relevance"),
+            _when().label("when"),
+        ).where(articles.c.id.in_(newest)),
         age=lambda when: func.greatest(0.0, extract("epoch", now - when) / 86400.0),
         snippet=func.ts_headline(_PG_CONFIG, body, tsquery, options),
         source=lambda page: page.join(articles, articles.c.id == page.c.id),
     )
 
 
-_PLANS: dict[str, Callable[[_Request], _Plan]] = {
+def _newest_matches(connection: Connection, matching: Select[Any]) -> list[int]:
+    """The ids of the RANKED_WINDOW newest matches, looked for among the newest ids first.
+
+    A GIN index cannot hand out matches newest first, and an id index walked backwards
+    checks every article's tsvector on the way (read from TOAST: slow for a word in one
+    article of fifty). So the index's matches are intersected with a range of the newest
+    ids (a BitmapAnd), starting at PROBE_SPAN ids and widened, from the share of matches
+    seen so far, until the window is full or the range holds every article; an id index
+    scan is turned off for these statements so the planner cannot fall back to that walk.
+    """
+    lowest, highest = connection.execute(
+        select(func.min(articles.c.id), func.max(articles.c.id))
+    ).one()
+    if highest is None:
+        return []
+    connection.exec_driver_sql("SET LOCAL enable_indexscan = off")
+    span = PROBE_SPAN
+    while True:
+        floor = highest - span
+        found = list(
+            connection.execute(
+                matching.where(articles.c.id > floor)
+                .order_by(articles.c.id.desc())
+                .limit(RANKED_WINDOW)
+            ).scalars()
+        )
+        if len(found) >= RANKED_WINDOW or floor < lowest:
+            connection.exec_driver_sql("RESET enable_indexscan")
+            return found
+        share = max(len(found), 1) / span
+        span = max(span * 4, int(RANKED_WINDOW / share * 1.25))
+
+
+_PLANS: dict[str, Callable[[Connection, _Request], _Plan]] = {
     "sqlite": _sqlite_plan,
     "postgresql": _postgresql_plan,
 }
