@@ -192,10 +192,10 @@ def _sentences(
     lengths = draw.integers(low, high + 1, size=count)
     picked = draw.choice(len(words), size=int(lengths.sum()), p=weights)
     ends = np.cumsum(lengths)
-    vocabulary = np.array(words, dtype=object)
+    chosable = np.array(words, dtype=object)
     found = []
     for start, end in zip(ends - lengths, ends, strict=True):
-        chosen = list(vocabulary[picked[start:end]])
+        chosen = list(chosable[picked[start:end]])
         if rng.random() < 0.06:
             chosen.insert(rng.randrange(len(chosen)), rng.choice(COLLOCATIONS))
         found.append(" ".join(chosen).capitalize() + ".")
@@ -291,7 +291,7 @@ def queries() -> list[tuple[str, SearchQuery]]:
         )
     ]
     found += [
-        ("date range", SearchQuery(text, **(month if n % 2 else quarter)))  # type: ignore[arg-type]
+        ("date range", SearchQuery(text, **(month if n % 2 else quarter)))
         for n, text in enumerate(single[8:] + phrases[:3])
     ]
     return found

@@ -103,7 +103,7 @@ def add_article(
                     article_id=article_id, slug=slug, name=slug, kind="company", mentions=1
                 )
             )
-    return article_id
+    return int(article_id)
 
 
 def add_articles(engine: sa.Engine, count: int, title: str, text: str) -> None:

@@ -14,7 +14,9 @@ from tickerwire.store import search
 def result_count(client: TestClient, query: str) -> str:
     response = client.get("/search", params={"q": query})
     assert response.status_code == 200, response.text[:300]
-    return HTMLParser(response.text).css_first(".result-count").text()
+    count = HTMLParser(response.text).css_first(".result-count")
+    assert count is not None
+    return count.text()
 
 
 def test_an_exact_count_is_shown_as_it_is(news_portal: tuple[TestClient, Runtime]) -> None:
