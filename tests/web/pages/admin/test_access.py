@@ -100,7 +100,9 @@ def test_an_upload_without_its_token_is_refused(admin: Browser, runtime: Runtime
     assert response.status_code == 403 and runtime.news.feeds() == []
 
 
-def test_a_disabled_admin_is_refused(admin: Browser, runtime: Runtime) -> None:
+def test_a_disabled_admin_is_signed_out_of_the_console(admin: Browser, runtime: Runtime) -> None:
     actions.create_member(runtime, "grace", "correct horse battery", admin=True)
     actions.disable_member(runtime, "ada")
-    assert admin.get("/admin").status_code in (303, 403)
+    response = admin.get("/admin/feeds")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/account/sign-in?next=/admin/feeds"
