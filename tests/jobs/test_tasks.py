@@ -104,3 +104,15 @@ async def test_minute_bars_past_their_retention_are_pruned(runtime: Runtime) -> 
     )
     assert await tasks.prune_bars(runtime) == 1
     assert runtime.markets.count_bars("SPX", Interval.M1) == 1
+
+
+async def test_expired_sessions_and_old_failed_sign_ins_are_pruned(runtime: Runtime) -> None:
+    now = runtime.now()
+    member = runtime.accounts.add_member(
+        username="ada", key="ada", email=None, password_hash="x", role="member", now=now
+    )
+    runtime.accounts.add_session("live", member.id, now, now + timedelta(days=1))
+    runtime.accounts.add_session("old", member.id, now - timedelta(days=31), now - timedelta(1))
+    runtime.accounts.record_failures([("account", "ada")], now - timedelta(days=1), now)
+    assert await tasks.prune_accounts(runtime) == (1, 1)
+    assert runtime.accounts.session_count(member.id) == 1

@@ -4,26 +4,22 @@ nothing changed; the cache never sends one reader's header to another."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
+from support.account_forms import PASSWORD, portal, post, sign_in, sign_up, token_of
 from support.moments import FRIDAY_MORNING
 from support.runtimes import opened_runtime
 from tickerwire import actions
 from tickerwire.accounts.tokens import FORM_COOKIE, SESSION_COOKIE
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
-from tickerwire.web.app import create_app
 from tickerwire.web.forms import FORM_MAX_BYTES
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
-
-BASE = "http://testserver"
-PASSWORD = "correct horse battery"
-_TOKEN = re.compile(r'name="form_token" value="([0-9a-f]+)"')
 
 
 @pytest.fixture
@@ -33,42 +29,10 @@ def runtime(database_url: str) -> Iterator[Runtime]:
         yield runtime
 
 
-def portal(runtime: Runtime) -> TestClient:
-    return TestClient(create_app(runtime.settings, runtime=runtime), follow_redirects=False)
-
-
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
     with portal(runtime) as client:
         yield client
-
-
-def token_of(html: str) -> str:
-    found = _TOKEN.search(html)
-    assert found is not None, "the page has no form token"
-    return found.group(1)
-
-
-def post(client: TestClient, path: str, token_from: str, **fields: str) -> object:
-    """Post a form as its page would: the token from the page at ``token_from``."""
-    token = token_of(client.get(token_from).text)
-    return client.post(path, data={"form_token": token, **fields}, headers={"origin": BASE})
-
-
-def sign_up(client: TestClient, username: str = "ada", **extra: str) -> object:
-    fields = {"username": username, "password": PASSWORD, "confirm": PASSWORD, **extra}
-    return post(client, "/account/sign-up", "/account/sign-up", **fields)
-
-
-def sign_in(client: TestClient, username: str = "ada", password: str = PASSWORD, **extra: str):  # type: ignore[no-untyped-def]
-    return post(
-        client,
-        "/account/sign-in",
-        "/account/sign-in",
-        username=username,
-        password=password,
-        **extra,
-    )
 
 
 def members(runtime: Runtime) -> list[str]:
@@ -95,22 +59,8 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client: TestClient) -
 
 
 def test_the_session_cookie_is_secure_over_https(runtime: Runtime) -> None:
-    with TestClient(
-        create_app(runtime.settings, runtime=runtime),
-        base_url="https://testserver",
-        follow_redirects=False,
-    ) as client:
-        token = token_of(client.get("/account/sign-up").text)
-        response = client.post(
-            "/account/sign-up",
-            data={
-                "form_token": token,
-                "username": "ada",
-                "password": PASSWORD,
-                "confirm": PASSWORD,
-            },
-            headers={"origin": "https://testserver"},
-        )
+    with portal(runtime, "https://testserver") as client:
+        response = sign_up(client)
     assert "Secure" in response.headers["set-cookie"]
 
 
@@ -220,16 +170,9 @@ def test_deleting_needs_the_username_typed(client: TestClient, runtime: Runtime)
 def test_sign_up_is_refused_when_closed(runtime: Runtime) -> None:
     runtime.settings.accounts.signup = "closed"
     with portal(runtime) as client:
-        token = token_of(client.get("/account/sign-in").text)
-        response = client.post(
-            "/account/sign-up",
-            data={
-                "form_token": token,
-                "username": "ada",
-                "password": PASSWORD,
-                "confirm": PASSWORD,
-            },
-        )
+        assert "Sign-up is closed on this site" in client.get("/account/sign-up").text
+        fields = {"username": "ada", "password": PASSWORD, "confirm": PASSWORD}
+        response = post(client, "/account/sign-up", "/account/sign-in", **fields)
     assert response.status_code == 400 and "sign-up is closed" in response.text
     assert members(runtime) == []
 
@@ -365,3 +308,163 @@ def test_the_session_id_changes_at_sign_in(client: TestClient, runtime: Runtime)
     assert client.cookies[SESSION_COOKIE] != "planted-by-an-attacker"
     assert actions.member_of_session(runtime, "planted-by-an-attacker") is None
     assert client.get("/api/v1/me").json()["member"]["username"] == "ada"
+
+
+def test_a_valid_session_planted_before_sign_in_is_ended_not_adopted(
+    runtime: Runtime, client: TestClient
+) -> None:
+    """Session fixation with a real id: the attacker's own session, planted in the
+    victim's browser, ends when the victim signs in; the victim gets a new one."""
+    actions.create_member(runtime, "ada", PASSWORD)
+    actions.create_member(runtime, "mallory", PASSWORD)
+    planted = actions.sign_in(runtime, "mallory", PASSWORD, address="b").secret
+    token = token_of(client.get("/account/sign-in").text)  # the form open before planting
+    client.cookies.set(SESSION_COOKIE, planted, domain="testserver.local")
+    fields = {"form_token": token, "username": "ada", "password": PASSWORD}
+    assert client.post("/account/sign-in", data=fields).status_code == 303
+    assert client.cookies[SESSION_COOKIE] != planted
+    assert actions.member_of_session(runtime, planted) is None
+    assert client.get("/api/v1/me").json()["member"]["username"] == "ada"
+
+
+@pytest.mark.parametrize("path", ["/account/sign-in", "/account/sign-up"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://evil.example"},
+        {"origin": "http://testserver.evil.example"},
+        {"origin": "null"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+    ],
+)
+def test_sign_in_and_sign_up_from_another_origin_are_refused(
+    client: TestClient, runtime: Runtime, path: str, headers: dict[str, str]
+) -> None:
+    """Login CSRF: another site cannot sign a reader in to an account of its choosing."""
+    actions.create_member(runtime, "mallory", PASSWORD)
+    token = token_of(client.get(path).text)
+    fields = {"form_token": token, "username": "mallory", "password": PASSWORD}
+    if path.endswith("sign-up"):
+        fields |= {"username": "ada", "confirm": PASSWORD}
+    response = client.post(path, data=fields, headers=headers)
+    assert response.status_code == 403 and "from another site" in response.text
+    assert SESSION_COOKIE not in client.cookies
+    assert members(runtime) == ["mallory"]
+
+
+def test_a_password_change_from_another_origin_changes_nothing(
+    client: TestClient, runtime: Runtime
+) -> None:
+    sign_up(client)
+    token = token_of(client.get("/account").text)
+    fields = {"form_token": token, "current": PASSWORD, "new": "x" * 12, "confirm": "x" * 12}
+    response = client.post(
+        "/account/password", data=fields, headers={"origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    with portal(runtime) as another:
+        assert sign_in(another, "ada", PASSWORD).status_code == 303
+    assert client.get("/api/v1/me").json()["signed_in"] is True
+
+
+@pytest.mark.parametrize("name", ["ada\r\nSet-Cookie: x=1", "ada\nLocation: //evil.example"])
+def test_a_username_with_a_line_break_never_reaches_a_header(
+    client: TestClient, runtime: Runtime, name: str
+) -> None:
+    actions.create_member(runtime, "ada", PASSWORD)
+    response = sign_in(client, name)
+    assert response.status_code == 400
+    assert "x" not in client.cookies and "location" not in response.headers
+    assert all("\n" not in value and "\r" not in value for value in response.headers.values())
+
+
+def test_an_oversized_form_is_refused_by_its_declared_length(
+    client: TestClient, runtime: Runtime
+) -> None:
+    token = token_of(client.get("/account/sign-in").text)
+    response = client.post(
+        "/account/sign-in",
+        content=f"form_token={token}&username=ada&password=" + "x" * (FORM_MAX_BYTES + 1),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+    assert runtime.accounts.failures("account", "ada", FRIDAY_MORNING - timedelta(1)) == []
+
+
+# The header's "Sign in" link -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "link"),
+    [
+        ("/", "/account/sign-in?next=/"),
+        ("/quote/SPX?range=5D", "/account/sign-in?next=/quote/SPX%3Frange%3D5D"),
+        ("/feeds", "/account/sign-in?next=/feeds"),
+    ],
+)
+def test_the_sign_in_link_comes_back_to_the_page(client: TestClient, path: str, link: str) -> None:
+    for _ in range(2):  # the second from the stored copy
+        assert f'class="reader-sign-in" href="{link}"' in client.get(path).text
+
+
+def test_the_sign_in_link_escapes_what_the_address_carries(client: TestClient) -> None:
+    text = client.get('/search?q="><script>alert(1)</script>').text
+    corner = text[text.index('class="reader-sign-in"') :].split(">", 1)[0]
+    assert "<" not in corner and corner.count('"') == 4  # class="…" href="…"
+    # the address as sent (%22...), encoded once more as next's value: read back as sent
+    assert "next=/search%3Fq%3D%2522%253E%253Cscript%253E" in corner
+
+
+def test_signing_in_from_the_header_link_lands_on_the_page(
+    client: TestClient, runtime: Runtime
+) -> None:
+    actions.create_member(runtime, "ada", PASSWORD)
+    text = client.get("/quote/SPX?range=5D").text
+    link = text.split('class="reader-sign-in" href="', 1)[1].split('"', 1)[0]
+    token = token_of(client.get(link).text)
+    assert 'name="next" value="/quote/SPX?range=5D"' in client.get(link).text
+    response = client.post(
+        "/account/sign-in",
+        data={
+            "form_token": token,
+            "username": "ada",
+            "password": PASSWORD,
+            "next": "/quote/SPX?range=5D",
+        },
+        headers={"origin": "http://testserver"},
+    )
+    assert response.headers["location"] == "/quote/SPX?range=5D"
+
+
+# Sign-up by invitation ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def by_invitation(runtime: Runtime) -> Runtime:
+    runtime.settings.accounts.signup = "invite"
+    return runtime
+
+
+def test_the_invitation_link_fills_in_its_code(by_invitation: Runtime, client: TestClient) -> None:
+    invitation = actions.invite_member(by_invitation)
+    text = client.get(invitation.path).text
+    assert 'name="invite" autocomplete="off"' in text and f'value="{invitation.code}"' in text
+
+
+def test_signing_up_with_an_invitation_code(by_invitation: Runtime, client: TestClient) -> None:
+    code = actions.invite_member(by_invitation).code
+    assert sign_up(client, invite=code).status_code == 303
+    assert members(by_invitation) == ["ada"]
+    with portal(by_invitation) as other:
+        refused = sign_up(other, "bob", invite=code)
+    assert refused.status_code == 400 and "used already" in refused.text
+    assert members(by_invitation) == ["ada"]
+
+
+def test_signing_up_without_a_code_is_refused_by_invitation(
+    by_invitation: Runtime, client: TestClient
+) -> None:
+    for extra in ({}, {"invite": ""}, {"invite": "made-up"}):
+        assert sign_up(client, **extra).status_code == 400
+    assert members(by_invitation) == []

@@ -54,6 +54,7 @@ RETRY_FULL_TEXTS = "tickerwire.retry_full_texts"
 POLL_QUOTES = "tickerwire.poll_quotes"
 BACKFILL_SESSIONS = "tickerwire.backfill_sessions"
 PRUNE_BARS = "tickerwire.prune_bars"
+PRUNE_ACCOUNTS = "tickerwire.prune_accounts"
 RECOVER_STALLED_JOBS = "tickerwire.recover_stalled_jobs"
 FORGET_OLD_JOBS = "tickerwire.forget_old_jobs"
 DELIVER_ALERTS = "tickerwire.deliver_alerts"
@@ -173,6 +174,11 @@ def _register(app: App, jobs: JobSettings) -> None:
     @app.task(name=PRUNE_BARS, queue=MARKETS, pass_context=True, queueing_lock=PRUNE_BARS)
     async def prune_bars(context: JobContext, timestamp: int) -> int:
         return await tasks.prune_bars(_runtime(context))
+
+    @app.periodic(cron="29 * * * *", periodic_id="hourly")
+    @app.task(name=PRUNE_ACCOUNTS, queue=UPKEEP, pass_context=True, queueing_lock=PRUNE_ACCOUNTS)
+    async def prune_accounts(context: JobContext, timestamp: int) -> int:
+        return sum(await tasks.prune_accounts(_runtime(context)))
 
     # Deliveries are claimed under a lease row by row, so two of these at once share the
     # work rather than doubling it; the queueing lock keeps ticks from piling up.

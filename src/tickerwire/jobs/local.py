@@ -30,6 +30,7 @@ async def run_in_process(runtime: Runtime, stop: asyncio.Event) -> None:
         _markets(runtime, stop, tick),
         _repeat(stop, tick, "feed refresh", lambda: refresh_due_feeds(runtime)),
         _repeat(stop, HOUR, "bar pruning", lambda: tasks.prune_bars(runtime)),
+        _repeat(stop, HOUR, "account pruning", lambda: tasks.prune_accounts(runtime)),
         _repeat(stop, tick, "alert delivery", lambda: tasks.deliver_alerts(runtime)),
         _repeat(stop, DIGEST_EVERY, "alert digests", lambda: tasks.send_alert_digests(runtime)),
     )

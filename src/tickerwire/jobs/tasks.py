@@ -87,6 +87,12 @@ async def backfill_sessions(runtime: Runtime) -> int:
     return await runtime.poller.backfill_sessions()
 
 
+async def prune_accounts(runtime: Runtime) -> tuple[int, int]:
+    """Drop expired sessions and failed sign-ins past the throttling window; how many of
+    each went."""
+    return await asyncio.to_thread(actions.prune_accounts, runtime)
+
+
 async def prune_bars(runtime: Runtime) -> int:
     """Drop 1-minute bars older than ``poll.bar_retention_days``; how many went."""
     cutoff = runtime.now() - timedelta(days=runtime.settings.poll.bar_retention_days)

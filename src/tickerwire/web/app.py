@@ -21,6 +21,7 @@ from tickerwire.runtime import Runtime
 from tickerwire.web import api, api_watchlists, health, media, metrics, pages, stream
 from tickerwire.web.cache import RenderCache, sources_of
 from tickerwire.web.pages import account, admin, follows, tokens, watchlists
+from tickerwire.web.private_site import PrivateSite
 from tickerwire.web.ready import ReadyPages
 from tickerwire.web.security import SecurityHeaders
 from tickerwire.web.stream_hub import StreamHub
@@ -94,6 +95,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.add_middleware(ReadyPages, state=app.state)  # innermost: answers after the others
+    app.add_middleware(PrivateSite, state=app.state)  # before the fast path: members only
     app.add_middleware(SecurityHeaders, images_from_publishers=not settings.media.enabled)
     if settings.metrics.enabled:
         measured = metrics.Metrics(app.state)

@@ -21,6 +21,7 @@ from tickerwire.runtime import Runtime
 from tickerwire.web.assembly import PartRef
 from tickerwire.web.cache import NEWS, QUOTES, RenderCache, Sources, quote_source
 from tickerwire.web.movers import movers
+from tickerwire.web.next_path import safe_next
 from tickerwire.web.parts import markets_top, quote_figures
 from tickerwire.web.readers import READER_PART, READER_TEMPLATE
 from tickerwire.web.templating import render_part
@@ -71,7 +72,12 @@ def _follow(_runtime: Runtime, _now: datetime, arg: str) -> dict[str, object]:
 PARTS: dict[str, Part] = {
     "markets_top": Part("_markets_top.html", lambda _arg: (QUOTES,), _markets_top),
     "movers": Part("_movers_panel.html", lambda _arg: (QUOTES, NEWS), _movers),
-    READER_PART: Part(READER_TEMPLATE, lambda _arg: (), lambda _r, _n, _a: {"reader": None}),
+    # The anonymous corner: a "Sign in" link that comes back to the page it is on.
+    READER_PART: Part(
+        READER_TEMPLATE,
+        lambda _arg: (),
+        lambda _r, _n, arg: {"reader": None, "next": safe_next(arg)},
+    ),
     "chips": Part(
         "_instrument_chips.html",
         lambda arg: tuple(quote_source(s) for s in symbols_of(arg)),

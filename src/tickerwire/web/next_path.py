@@ -25,3 +25,8 @@ def safe_next(value: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return value
+
+
+def address_in_site(path: str, query: str = "") -> str:
+    """The address a reader is on, as a ``next`` would carry it back: path and query."""
+    return f"{path}?{query}" if query else path

@@ -28,6 +28,7 @@ from tickerwire.web import assembly
 from tickerwire.web.atom import news_feed
 from tickerwire.web.cache import ANY_DATA, NEWS, RenderCache, Sources
 from tickerwire.web.live_parts import part_bytes, sources_of_part
+from tickerwire.web.next_path import address_in_site
 from tickerwire.web.readers import PRIVATE, READER_PART, Reader, reader_corner, reader_of
 from tickerwire.web.ready import StoredPageResponse, address_of
 from tickerwire.web.templating import render_template
@@ -292,16 +293,20 @@ def render_for(
     return Response(body, status_code=status, media_type=HTML, headers=PRIVATE)
 
 
-def _html(context: PageRequest[Any], page: Page[Any, Any], model: BaseModel) -> bytes:
-    """The page's skeleton: its live parts are markers, filled in by :func:`_assemble`."""
-    return render_template(page.template, context.runtime, page=model)
+def _html(
+    context: PageRequest[Any], page: Page[Any, Any], model: BaseModel, here: str = ""
+) -> bytes:
+    """The page's skeleton: its live parts are markers, filled in by :func:`_assemble`.
+    ``here`` is its address, for the header's "Sign in" link to come back to."""
+    return render_template(page.template, context.runtime, page=model, here=here)
 
 
 def register(router: APIRouter, page: Page[P, M]) -> Page[P, M]:
     """Add the page's HTML route, its twin and its Atom feed to ``router``."""
 
     def html(request: Request) -> Response:
-        return _serve(page, request, "html", HTML, lambda c, m: _html(c, page, m))
+        here = address_in_site(request.url.path, request.url.query)
+        return _serve(page, request, "html", HTML, lambda c, m: _html(c, page, m, here))
 
     def twin(request: Request) -> Response:
         return _serve(page, request, "json", JSON, lambda _c, m: m.model_dump_json().encode())

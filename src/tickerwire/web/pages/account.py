@@ -11,7 +11,7 @@ secret the sign-in and sign-up forms' tokens are derived from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,7 +30,11 @@ from tickerwire.web.twins import HTML, message_page
 router = APIRouter(include_in_schema=False)
 
 SIGN_IN_FIELDS = frozenset({"username", "password", "next"})
-SIGN_UP_FIELDS = frozenset({"username", "email", "password", "confirm", "next"})
+SIGN_UP_FIELDS = frozenset({"username", "email", "password", "confirm", "invite", "next"})
+SIGN_IN_PAGE = "account_sign_in.html"
+SIGN_UP_PAGE = "account_sign_up.html"
+#: Longer than any code :func:`tickerwire.accounts.tokens.new_invite_code` makes.
+INVITE_MAX = 64
 PASSWORD_FIELDS = frozenset({"current", "new", "confirm"})
 DELETE_FIELDS = frozenset({"password", "confirm"})
 SIGN_OUT_FIELDS: frozenset[str] = frozenset()
@@ -97,7 +101,7 @@ def _anonymous_form(request: Request, template: str, status: int = 200, **contex
     """A sign-in or sign-up page, with the pre-session cookie its form token comes from
     (made now when the browser has none)."""
     secret = request.cookies.get(FORM_COOKIE) or new_secret()
-    signup = _runtime(request).settings.accounts.signup
+    settings = _runtime(request).settings.accounts
     context.setdefault("message", None)
     response = _page(
         request,
@@ -105,7 +109,8 @@ def _anonymous_form(request: Request, template: str, status: int = 200, **contex
         reader=None,
         status=status,
         form_token=form_token(secret),
-        signup=signup,
+        signup=settings.signup,
+        private=settings.private_site,
         **context,
     )
     if request.cookies.get(FORM_COOKIE) != secret:
@@ -113,98 +118,98 @@ def _anonymous_form(request: Request, template: str, status: int = 200, **contex
     return response
 
 
+async def _anonymous_post(
+    request: Request,
+    template: str,
+    fields: frozenset[str],
+    act: Callable[[dict[str, str]], Awaitable[Response]],
+) -> Response:
+    """A sign-in or sign-up form: checked against the pre-session cookie's token, then
+    ``act``; a refused form is its page again, saying why, with nothing done."""
+    try:
+        form = await checked_form(request, fields, request.cookies.get(FORM_COOKIE))
+    except FormRefused as refused:
+        return _anonymous_form(request, template, refused.status, message=str(refused))
+    return await act(form)
+
+
 @router.get("/account/sign-in", name="account.sign_in")
 def sign_in_page(request: Request, next: str = "", done: str = "") -> Response:
     if reader_of(request) is not None:
         return RedirectResponse(safe_next(next) or "/account", 303, headers=PRIVATE)
     return _anonymous_form(
-        request, "account_sign_in.html", next=safe_next(next), message=DONE.get(done), ok=True
+        request, SIGN_IN_PAGE, next=safe_next(next), message=DONE.get(done), ok=True
     )
 
 
 @router.post("/account/sign-in")
 async def sign_in(request: Request) -> Response:
-    try:
-        form = await checked_form(request, SIGN_IN_FIELDS, request.cookies.get(FORM_COOKIE))
-    except FormRefused as refused:
-        return _anonymous_form(
-            request, "account_sign_in.html", refused.status, message=str(refused)
-        )
-    username, next_path = form.get("username", ""), safe_next(form.get("next"))
-    address = request.client.host if request.client else ""
-    try:
-        signed = await run_in_threadpool(
-            actions.sign_in,
-            _runtime(request),
-            username,
-            form.get("password", ""),
-            address=address,
-            replacing=request.cookies.get(SESSION_COOKIE),
-        )
-    except actions.SignInThrottled as throttled:
-        retry = {"retry-after": str(throttled.retry_after)}
-        return _anonymous_form(
-            request,
-            "account_sign_in.html",
-            429,
-            message=str(throttled),
-            headers=retry,
-            username=username,
-            next=next_path,
-        )
-    except actions.ActionError as refused:
-        return _anonymous_form(
-            request,
-            "account_sign_in.html",
-            400,
-            message=str(refused),
-            username=username,
-            next=next_path,
-        )
-    return _signed_in(request, signed, next_path or "/")
+    async def act(form: dict[str, str]) -> Response:
+        username, next_path = form.get("username", ""), safe_next(form.get("next"))
+        address = request.client.host if request.client else ""
+        try:
+            signed = await run_in_threadpool(
+                actions.sign_in,
+                _runtime(request),
+                username,
+                form.get("password", ""),
+                address=address,
+                replacing=request.cookies.get(SESSION_COOKIE),
+            )
+        except actions.ActionError as refused:
+            retry = (
+                {"retry-after": str(refused.retry_after)}
+                if isinstance(refused, actions.SignInThrottled)
+                else None
+            )
+            return _anonymous_form(
+                request,
+                SIGN_IN_PAGE,
+                429 if retry else 400,
+                message=str(refused),
+                headers=retry,
+                username=username,
+                next=next_path,
+            )
+        return _signed_in(request, signed, next_path or "/")
+
+    return await _anonymous_post(request, SIGN_IN_PAGE, SIGN_IN_FIELDS, act)
 
 
 @router.get("/account/sign-up", name="account.sign_up")
-def sign_up_page(request: Request, next: str = "") -> Response:
+def sign_up_page(request: Request, next: str = "", invite: str = "") -> Response:
     if reader_of(request) is not None:
         return RedirectResponse("/account", 303, headers=PRIVATE)
-    return _anonymous_form(request, "account_sign_up.html", next=safe_next(next))
+    return _anonymous_form(
+        request, SIGN_UP_PAGE, next=safe_next(next), invite=invite.strip()[:INVITE_MAX]
+    )
 
 
 @router.post("/account/sign-up")
 async def sign_up(request: Request) -> Response:
-    try:
-        form = await checked_form(request, SIGN_UP_FIELDS, request.cookies.get(FORM_COOKIE))
-    except FormRefused as refused:
-        return _anonymous_form(
-            request, "account_sign_up.html", refused.status, message=str(refused)
-        )
-    kept = {"username": form.get("username", ""), "email": form.get("email", "")}
-    next_path = safe_next(form.get("next"))
-    if form.get("password", "") != form.get("confirm", ""):
-        return _anonymous_form(
-            request,
-            "account_sign_up.html",
-            400,
-            message="the two passwords differ",
-            next=next_path,
-            **kept,
-        )
-    try:
-        signed = await run_in_threadpool(
-            lambda: actions.sign_up(
-                _runtime(request),
-                kept["username"],
-                form.get("password", ""),
-                email=kept["email"],
-                replacing=request.cookies.get(SESSION_COOKIE),
+    async def act(form: dict[str, str]) -> Response:
+        kept = {name: form.get(name, "") for name in ("username", "email", "invite")}
+        next_path = safe_next(form.get("next"))
+        try:
+            if form.get("password", "") != form.get("confirm", ""):
+                raise actions.ActionError("the two passwords differ")
+            signed = await run_in_threadpool(
+                lambda: actions.sign_up(
+                    _runtime(request),
+                    kept["username"],
+                    form.get("password", ""),
+                    email=kept["email"],
+                    invite=kept["invite"][:INVITE_MAX],
+                    replacing=request.cookies.get(SESSION_COOKIE),
+                )
             )
-        )
-    except actions.ActionError as refused:
-        return _anonymous_form(
-            request, "account_sign_up.html", 400, message=str(refused), next=next_path, **kept
-        )
-    return _signed_in(request, signed, next_path or "/account")
+        except actions.ActionError as refused:
+            return _anonymous_form(
+                request, SIGN_UP_PAGE, 400, message=str(refused), next=next_path, **kept
+            )
+        return _signed_in(request, signed, next_path or "/account")
+
+    return await _anonymous_post(request, SIGN_UP_PAGE, SIGN_UP_FIELDS, act)
 
 
 # The profile and what a signed-in member posts ------------------------------------------
