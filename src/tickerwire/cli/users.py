@@ -154,9 +154,9 @@ def users_list(ctx: click.Context) -> None:
     console.print(table)
 
 
-def _change(
-    ctx: click.Context, username: str, act: Callable[[Runtime], MemberListing], done: str
-) -> None:
+def _change(ctx: click.Context, act: Callable[[Runtime], MemberListing], done: str) -> None:
+    """Do ``act`` and say what became of the member."""
+
     async def work(runtime: Runtime) -> MemberListing:
         return act(runtime)
 
@@ -171,7 +171,6 @@ def users_disable(ctx: click.Context, username: str) -> None:
     """Disable USERNAME: no sign-in, and every session of theirs ends now."""
     _change(
         ctx,
-        username,
         lambda runtime: actions.disable_member(runtime, username),
         "is disabled and signed out everywhere",
     )
@@ -182,9 +181,7 @@ def users_disable(ctx: click.Context, username: str) -> None:
 @click.pass_context
 def users_enable(ctx: click.Context, username: str) -> None:
     """Let a disabled USERNAME sign in again."""
-    _change(
-        ctx, username, lambda runtime: actions.enable_member(runtime, username), "may sign in again"
-    )
+    _change(ctx, lambda runtime: actions.enable_member(runtime, username), "may sign in again")
 
 
 @users.command("promote")
@@ -194,6 +191,4 @@ def users_enable(ctx: click.Context, username: str) -> None:
 def users_promote(ctx: click.Context, username: str, to_member: bool) -> None:
     """Make USERNAME an admin (or, with --member, a member again; the last admin stays)."""
     role = "member" if to_member else "admin"
-    _change(
-        ctx, username, lambda runtime: actions.set_role(runtime, username, role), f"is now {role}"
-    )
+    _change(ctx, lambda runtime: actions.set_role(runtime, username, role), f"is now {role}")
