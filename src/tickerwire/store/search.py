@@ -30,15 +30,15 @@ published time alone, so its index can serve it: an article without one is in no
 ``since`` is inclusive, ``until`` exclusive.
 
 Only the newest matches are ranked: the RANKED_WINDOW (2,000) matches with the highest
-ids, which grow with the time an article was first seen, each backend reading its index
-in id order and stopping there, with the filters applied first. Relevance and the
-recency boost order those; an older match outside them is not shown, however good, so a
-query matching more than 2,000 articles answers from roughly the latest ones and in a
-time that does not grow with the number of matches (at 1,000,000 articles a common word
-matches a quarter of them). A query with fewer matches than the window ranks every
-one, old or new. The count is exact up to COUNT_LIMIT (1,000) and past it says only
-"more than that" (``SearchResult.capped``), because counting every match of a common
-word costs more than the search itself.
+ids, which grow with the time an article was first seen, with the filters applied first.
+FTS5 reads its index in rowid order and stops there; PostgreSQL looks among ranges of the
+newest ids (see ``_newest_matches``). Relevance and the recency boost order those; an
+older match outside them is not shown, however good, so a query matching more than 2,000
+articles answers from roughly the latest ones, in a time that does not grow with the
+number of matches (at 1,000,000 articles a common word matches a quarter of them). A
+query with fewer matches than the window ranks every one, old or new. The count is exact
+up to COUNT_LIMIT (1,000) and past it says only "more than that" (``SearchResult.capped``),
+because counting every match of a common word costs more than the search itself.
 
 Snippets are plain text with highlight ranges: the engines mark matches with sentinels
 made afresh for each search (control characters around a random nonce, so no article text
