@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from ipaddress import ip_network
 
 from tickerwire import humanize
@@ -30,11 +31,17 @@ from tickerwire.accounts.rules import (
     username_key,
 )
 from tickerwire.accounts.tokens import invite_key, new_invite_code, new_secret, session_key
+from tickerwire.alerts import price as price_alerts
+from tickerwire.alerts import quiet as quiet_hours
+from tickerwire.alerts import wording as alert_wording
+from tickerwire.alerts.news import SavedSearch, Topic
+from tickerwire.alerts.price import PriceCondition, PriceRule
+from tickerwire.alerts.webhook import UnsafeWebhookURL, check_webhook_url, new_webhook_secret
 from tickerwire.instruments import Instrument
 from tickerwire.markets import backfill as history
 from tickerwire.markets.quotes import Quote
 from tickerwire.net.errors import BlockedURL, FetchError
-from tickerwire.net.guard import normalise_host
+from tickerwire.net.guard import Allowlist, normalise_host
 from tickerwire.news.model import ArticleListing
 from tickerwire.news.parse.discovery import discover_feeds
 from tickerwire.news.parse.feed import parse_feed
@@ -51,6 +58,8 @@ from tickerwire.store.accounts import (
     MemberRow,
     Role,
 )
+from tickerwire.store.alerts import AlertNotFound, AlertRow, AlertStore, EventRow, NewEvent
+from tickerwire.store.deliveries import Preferences
 from tickerwire.store.hosts import AllowedHostRow, HostStore
 from tickerwire.store.news import FeedExists, FeedRow
 from tickerwire.store.watchlists import (
@@ -375,6 +384,7 @@ async def refresh_quotes(runtime: Runtime, symbols: Sequence[str]) -> QuoteRepor
     """Fetch, store and publish the latest quotes for ``symbols`` now."""
     instruments = instruments_for(runtime, symbols)
     quotes = await runtime.poller.refresh(instruments)
+    await asyncio.to_thread(check_price_alerts, runtime, list(quotes.values()))
     failing = await asyncio.to_thread(provider_report, runtime)
     return QuoteReport(instruments, quotes, failing, runtime.now())
 
@@ -727,6 +737,106 @@ def prune_accounts(runtime: Runtime) -> tuple[int, int]:
     return runtime.accounts.prune(now, now - window)
 
 
+# The admin's feeds and hosts ----------------------------------------------------------
+
+
+def pause_feed(runtime: Runtime, which: str) -> FeedRow:
+    """Pause a subscription (by id or URL): no schedule and no "refresh everything" fetches
+    it until it is resumed; its stored articles stay, and "refresh now" still fetches it."""
+    feed = find_feed(runtime, which)
+    runtime.news.set_paused(feed.id, True)
+    return runtime.news.feed(feed.id)
+
+
+def resume_feed(runtime: Runtime, which: str) -> FeedRow:
+    """Resume a paused subscription: it is fetched again on its schedule (at once, if its
+    time came while it was paused)."""
+    feed = find_feed(runtime, which)
+    runtime.news.set_paused(feed.id, False)
+    return runtime.news.feed(feed.id)
+
+
+def export_subscriptions(runtime: Runtime) -> bytes:
+    """Every subscription as an OPML document, paused ones included."""
+    from tickerwire.news.parse.opml import export_opml
+
+    rows = [(f.title or f.url, f.url, f.site_url) for f in runtime.news.feeds()]
+    return export_opml(rows, title="Tickerwire subscriptions")
+
+
+@dataclass(frozen=True)
+class AllowedHosts:
+    """The private hosts user-supplied URLs may reach: those the admin stored (changeable
+    now) and those the settings file names (``fetch.allow_hosts``, read at start)."""
+
+    stored: list[AllowedHostRow]
+    from_settings: list[str]
+
+
+def allowed_hosts(runtime: Runtime) -> AllowedHosts:
+    return AllowedHosts(
+        HostStore(runtime.engine).allowed_hosts(), runtime.settings.fetch.allow_hosts
+    )
+
+
+def allow_host(runtime: Runtime, entry: str, *, by: str | None = None) -> str:
+    """Let fetches reach ``entry`` (a host name, an IP address or a CIDR network) even when
+    it is private, on any port; every process sees it within seconds. Returns the entry
+    as stored (host names lower-cased, networks in their canonical form)."""
+    checked = checked_host_entry(entry)
+    HostStore(runtime.engine).allow_host(checked, now=runtime.now(), by=by)
+    _reread_allowlist(runtime)
+    return checked
+
+
+def disallow_host(runtime: Runtime, entry: str) -> str:
+    """Take ``entry`` off the stored allowlist (one from the settings file stays there)."""
+    checked = checked_host_entry(entry)
+    if not HostStore(runtime.engine).disallow_host(checked):
+        if checked in _settings_hosts(runtime):
+            raise ActionError(
+                f"{checked} is allowed by the settings file (fetch.allow_hosts); "
+                "remove it there and restart"
+            )
+        raise ActionError(f"{checked} is not on the list of allowed hosts")
+    _reread_allowlist(runtime)
+    return checked
+
+
+def checked_host_entry(entry: str) -> str:
+    """An allowlist entry in the one form it is stored in, or :class:`ActionError`."""
+    text = entry.strip()
+    if not text or len(text) > HOST_ENTRY_MAX:
+        raise ActionError(
+            "give a host name, an IP address or a CIDR network "
+            f"(at most {HOST_ENTRY_MAX} characters)"
+        )
+    try:
+        return str(ip_network(text.strip("[]"), strict=False))
+    except ValueError:
+        pass
+    host = normalise_host(text)
+    if not _HOST_NAME.fullmatch(host):
+        raise ActionError(
+            f"{text!r} is not a host name, an IP address or a CIDR network "
+            "(give the host alone, without scheme, port or path)"
+        )
+    return host
+
+
+def _settings_hosts(runtime: Runtime) -> set[str]:
+    listed = set()
+    for entry in runtime.settings.fetch.allow_hosts:
+        with contextlib.suppress(ActionError):
+            listed.add(checked_host_entry(entry))
+    return listed
+
+
+def _reread_allowlist(runtime: Runtime) -> None:
+    if runtime.fetcher.allowlist is not None:
+        runtime.fetcher.allowlist.invalidate()
+
+
 # Watchlists, follows and API tokens ----------------------------------------------------
 
 
@@ -946,101 +1056,245 @@ def member_of_api_token(runtime: Runtime, token: str) -> MemberRow | None:
     return runtime.accounts.member(member_id) if member_id is not None else None
 
 
-# The admin's feeds and hosts ----------------------------------------------------------
+# Alerts: a member's price and news alerts and their inbox (alerts/, store/alerts.py).
+ALERTS_MAX = 100
+NTFY_TOPIC = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""Alerts one member may keep: enough for any watchlist, few enough to judge every tick."""
 
 
-def pause_feed(runtime: Runtime, which: str) -> FeedRow:
-    """Pause a subscription (by id or URL): no schedule and no "refresh everything" fetches
-    it until it is resumed; its stored articles stay, and "refresh now" still fetches it."""
-    feed = find_feed(runtime, which)
-    runtime.news.set_paused(feed.id, True)
-    return runtime.news.feed(feed.id)
+def _alert_store(runtime: Runtime) -> AlertStore:
+    return AlertStore(runtime.engine)
 
 
-def resume_feed(runtime: Runtime, which: str) -> FeedRow:
-    """Resume a paused subscription: it is fetched again on its schedule (at once, if its
-    time came while it was paused)."""
-    feed = find_feed(runtime, which)
-    runtime.news.set_paused(feed.id, False)
-    return runtime.news.feed(feed.id)
+def _room_for_an_alert(runtime: Runtime, member_id: int) -> None:
+    if len(_alert_store(runtime).of_member(member_id)) >= ALERTS_MAX:
+        raise ActionError(f"you can keep at most {ALERTS_MAX} alerts; delete one first")
 
 
-def export_subscriptions(runtime: Runtime) -> bytes:
-    """Every subscription as an OPML document, paused ones included."""
-    from tickerwire.news.parse.opml import export_opml
+def create_price_alert(
+    runtime: Runtime,
+    member_id: int,
+    symbol: str,
+    condition: str,
+    level: float,
+    *,
+    band_percent: float = 0.5,
+    demo: bool = False,
+) -> AlertRow:
+    """A price alert, armed unless its condition already holds (it then waits for the next
+    crossing rather than firing on the state of the market it was made in)."""
+    instrument = runtime.registry.get(_symbol(runtime, symbol))
+    try:
+        rule = PriceRule(PriceCondition(condition), float(level), band_percent)
+    except ValueError as error:
+        raise ActionError(f"that alert cannot be made: {error}") from None
+    if not math.isfinite(rule.level) or abs(rule.level) > 1e12:
+        raise ActionError("the level must be an ordinary number")
+    _room_for_an_alert(runtime, member_id)
+    quote = runtime.markets.latest_quotes().get(instrument.symbol)
+    stale_after = timedelta(seconds=runtime.settings.providers.stale_after_seconds)
+    seen = (
+        price_alerts.reading(rule, instrument, quote, runtime.now(), stale_after, demo=True)
+        if quote is not None
+        else None
+    )
+    values = {
+        "kind": "price",
+        "label": alert_wording.price_label(instrument, rule),
+        "symbol": instrument.symbol,
+        "condition": rule.condition.value,
+        "level": rule.level,
+        "band_percent": rule.band_percent,
+        "armed": price_alerts.starts_armed(rule, seen.value if seen else None),
+        "demo": demo,
+    }
+    return _alert_store(runtime).create(member_id, values, runtime.now())
 
-    rows = [(f.title or f.url, f.url, f.site_url) for f in runtime.news.feeds()]
-    return export_opml(rows, title="Tickerwire subscriptions")
+
+def create_news_alert(runtime: Runtime, member_id: int, topic: str, key: str = "") -> AlertRow:
+    """A news alert on an instrument, an entity (by its tag slug), a saved search, or
+    everything the member watches and follows."""
+    try:
+        kind = Topic(topic)
+    except ValueError:
+        raise ActionError(f"no such news alert: {topic!r}") from None
+    key = key.strip()
+    if kind is Topic.INSTRUMENT:
+        instrument = runtime.registry.get(_symbol(runtime, key))
+        key, name = instrument.symbol, instrument.label
+    elif kind is Topic.ENTITY:
+        entity = runtime.news.entity(key) if key else None
+        if entity is None:
+            raise ActionError(f"no topic is tagged {key!r}")
+        key, name = entity.slug, entity.name
+    elif kind is Topic.SEARCH:
+        key = _checked(key, "a saved search")
+        try:
+            SavedSearch.parse(key)
+        except ValueError as error:
+            raise ActionError(str(error)) from None
+        name = key
+    else:
+        key, name = "", ""
+    _room_for_an_alert(runtime, member_id)
+    values = {
+        "kind": "news",
+        "label": alert_wording.news_label(kind, name),
+        "topic_kind": kind.value,
+        "topic_key": key,
+    }
+    return _alert_store(runtime).create(member_id, values, runtime.now())
+
+
+def alerts_of(runtime: Runtime, member_id: int) -> list[AlertRow]:
+    return _alert_store(runtime).of_member(member_id)
+
+
+def delete_alert(runtime: Runtime, member_id: int, alert_id: int) -> None:
+    """Another member's alert id is refused just like one that never was."""
+    try:
+        _alert_store(runtime).delete(member_id, alert_id)
+    except AlertNotFound:
+        raise ActionError(f"you have no alert {alert_id}") from None
+
+
+def inbox(runtime: Runtime, member_id: int, *, limit: int = 50) -> list[EventRow]:
+    return _alert_store(runtime).inbox(member_id, limit=limit)
+
+
+def unread_alerts(runtime: Runtime, member_id: int) -> int:
+    return _alert_store(runtime).unread(member_id)
+
+
+def mark_alerts_read(
+    runtime: Runtime, member_id: int, event_ids: Sequence[int] | None = None
+) -> int:
+    """Mark the member's events read (all of them when ``event_ids`` is None)."""
+    return _alert_store(runtime).mark_read(member_id, event_ids, runtime.now())
+
+
+def check_price_alerts(runtime: Runtime, quotes: Sequence[Quote]) -> int:
+    """Judge every price alert on these instruments against their new quotes; store each
+    alert's new state with what it fired. How many alerts fired."""
+    latest = {quote.symbol: quote for quote in quotes}
+    if not latest:
+        return 0
+    store = _alert_store(runtime)
+    now = runtime.now()
+    stale_after = timedelta(seconds=runtime.settings.providers.stale_after_seconds)
+    fired = 0
+    for alert in store.price_alerts_for(latest):
+        instrument = runtime.registry.get(alert.symbol or "")
+        rule = PriceRule(
+            PriceCondition(alert.condition or ""), alert.level or 0.0, alert.band_percent or 0.0
+        )
+        quote = latest[instrument.symbol]
+        seen = price_alerts.reading(rule, instrument, quote, now, stale_after, demo=alert.demo)
+        if seen is None:
+            continue
+        verdict = price_alerts.judge(rule, alert.armed, seen)
+        if verdict.armed == alert.armed and not verdict.fires:
+            continue
+        event = (
+            NewEvent(
+                trigger=f"price:{alert.id}:{quote.as_of.isoformat()}",
+                title=alert_wording.price_title(instrument, rule, seen),
+                summary=alert_wording.price_summary(instrument, seen),
+                link=f"/quote/{instrument.symbol}",
+                data={
+                    "symbol": instrument.symbol,
+                    "price": quote.price,
+                    "as_of": quote.as_of.isoformat(),
+                    "simulated": quote.simulated,
+                },
+            )
+            if verdict.fires
+            else None
+        )
+        fired += store.judged(alert, verdict.armed, event, now) is not None
+    return fired
 
 
 @dataclass(frozen=True)
-class AllowedHosts:
-    """The private hosts user-supplied URLs may reach: those the admin stored (changeable
-    now) and those the settings file names (``fetch.allow_hosts``, read at start)."""
+class SavedPreferences:
+    """A member's alert preferences as saved; ``new_secret`` is the webhook secret when one
+    was just made (shown once), else None."""
 
-    stored: list[AllowedHostRow]
-    from_settings: list[str]
-
-
-def allowed_hosts(runtime: Runtime) -> AllowedHosts:
-    return AllowedHosts(
-        HostStore(runtime.engine).allowed_hosts(), runtime.settings.fetch.allow_hosts
-    )
+    preferences: Preferences
+    new_secret: str | None
 
 
-def allow_host(runtime: Runtime, entry: str, *, by: str | None = None) -> str:
-    """Let fetches reach ``entry`` (a host name, an IP address or a CIDR network) even when
-    it is private, on any port; every process sees it within seconds. Returns the entry
-    as stored (host names lower-cased, networks in their canonical form)."""
-    checked = checked_host_entry(entry)
-    HostStore(runtime.engine).allow_host(checked, now=runtime.now(), by=by)
-    _reread_allowlist(runtime)
-    return checked
+def alert_preferences_of(runtime: Runtime, member_id: int) -> Preferences:
+    return _alert_store(runtime).preferences(member_id)
 
 
-def disallow_host(runtime: Runtime, entry: str) -> str:
-    """Take ``entry`` off the stored allowlist (one from the settings file stays there)."""
-    checked = checked_host_entry(entry)
-    if not HostStore(runtime.engine).disallow_host(checked):
-        if checked in _settings_hosts(runtime):
-            raise ActionError(
-                f"{checked} is allowed by the settings file (fetch.allow_hosts); "
-                "remove it there and restart"
-            )
-        raise ActionError(f"{checked} is not on the list of allowed hosts")
-    _reread_allowlist(runtime)
-    return checked
+def _minute_of_day(text: str, what: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    hours, colon, minutes = text.partition(":")
+    if not (colon and hours.isdigit() and minutes.isdigit()) or len(text) > 5:
+        raise ActionError(f"{what} is a time of day like 22:00")
+    if int(hours) > 23 or int(minutes) > 59:
+        raise ActionError(f"{what} is a time of day like 22:00")
+    return int(hours) * 60 + int(minutes)
 
 
-def checked_host_entry(entry: str) -> str:
-    """An allowlist entry in the one form it is stored in, or :class:`ActionError`."""
-    text = entry.strip()
-    if not text or len(text) > HOST_ENTRY_MAX:
-        raise ActionError(
-            "give a host name, an IP address or a CIDR network "
-            f"(at most {HOST_ENTRY_MAX} characters)"
-        )
+def set_alert_preferences(
+    runtime: Runtime,
+    member_id: int,
+    *,
+    webhook_url: str = "",
+    ntfy_topic: str = "",
+    email: str = "",
+    email_digest: bool = False,
+    quiet_from: str = "",
+    quiet_until: str = "",
+    time_zone: str = "UTC",
+    renew_secret: bool = False,
+) -> SavedPreferences:
+    """Where the member's alerts go besides the inbox, and when not to disturb them.
+
+    A webhook URL is refused unless Tickerwire may send to it (public, no credentials;
+    a private host only if an admin allowed it); its signing secret is made with the first
+    URL (or when asked) and shown once.
+    """
+    before = _alert_store(runtime).preferences(member_id)
+    url = webhook_url.strip() or None
+    if url is not None:
+        stored = Allowlist.parse(row.entry for row in HostStore(runtime.engine).allowed_hosts())
+        try:
+            url = check_webhook_url(url, runtime.settings.fetch, stored)
+        except UnsafeWebhookURL as unsafe:
+            raise ActionError(str(unsafe)) from None
+    topic = ntfy_topic.strip() or None
+    if topic is not None and not NTFY_TOPIC.fullmatch(topic):
+        raise ActionError("an ntfy topic is 1 to 64 letters, digits, - or _")
     try:
-        return str(ip_network(text.strip("[]"), strict=False))
-    except ValueError:
-        pass
-    host = normalise_host(text)
-    if not _HOST_NAME.fullmatch(host):
-        raise ActionError(
-            f"{text!r} is not a host name, an IP address or a CIDR network "
-            "(give the host alone, without scheme, port or path)"
-        )
-    return host
-
-
-def _settings_hosts(runtime: Runtime) -> set[str]:
-    listed = set()
-    for entry in runtime.settings.fetch.allow_hosts:
-        with contextlib.suppress(ActionError):
-            listed.add(checked_host_entry(entry))
-    return listed
-
-
-def _reread_allowlist(runtime: Runtime) -> None:
-    if runtime.fetcher.allowlist is not None:
-        runtime.fetcher.allowlist.invalidate()
+        address = checked_email(email)
+    except RuleBroken as broken:
+        raise ActionError(str(broken)) from None
+    zone = time_zone.strip() or "UTC"
+    if zone != "UTC" and quiet_hours.zone_of(zone) is UTC:
+        raise ActionError(f"no time zone is called {zone[:64]!r} (try Europe/London)")
+    start = _minute_of_day(quiet_from, "the start of quiet hours")
+    end = _minute_of_day(quiet_until, "the end of quiet hours")
+    if (start is None) != (end is None):
+        raise ActionError("quiet hours need both a start and an end")
+    secret = before.webhook_secret
+    made = None
+    if url is not None and (secret is None or renew_secret):
+        secret = made = new_webhook_secret()
+    chosen = Preferences(
+        member_id=member_id,
+        webhook_url=url,
+        webhook_secret=secret if url is not None else None,
+        ntfy_topic=topic,
+        email=address,
+        email_digest=email_digest and address is not None,
+        quiet_from=start,
+        quiet_until=end,
+        time_zone=zone,
+    )
+    _alert_store(runtime).save_preferences(chosen)
+    return SavedPreferences(chosen, made)

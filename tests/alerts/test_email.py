@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.conftest import MailServer, OpenRuntime
+from alerts.conftest import OpenRuntime
 from support.alert_rows import fire, member
+from support.mail_server import MailServer
 from support.ports import free_port
 from tickerwire.alerts.email import check_email_address
 from tickerwire.alerts.outbox import deliver_due, send_digests

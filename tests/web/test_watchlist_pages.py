@@ -10,23 +10,18 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 
+from support.members import BASE, PRIVATE, portal, post, signed_in, token_of
 from support.moments import FRIDAY_MORNING
 from support.runtimes import opened_runtime, refresh_quotes
 from support.tagged_news import save_tagged
 from tickerwire import actions
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
-from tickerwire.web.app import create_app
 from tickerwire.web.forms import FORM_MAX_BYTES
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
-BASE = "http://testserver"
-PASSWORD = "correct horse battery"
-PRIVATE = "private, no-store"
-_TOKEN = re.compile(r'name="form_token" value="([0-9a-f]+)"')
 FED = ("federal-reserve", "Federal Reserve", "central_bank")
 
 
@@ -40,25 +35,10 @@ def runtime(database_url: str) -> Iterator[Runtime]:
         yield runtime
 
 
-def portal(runtime: Runtime) -> TestClient:
-    return TestClient(create_app(runtime.settings, runtime=runtime), follow_redirects=False)
-
-
 @pytest.fixture
 def anonymous(runtime: Runtime) -> Iterator[TestClient]:
     with portal(runtime) as client:
         yield client
-
-
-def signed_in(runtime: Runtime, username: str) -> TestClient:
-    client = portal(runtime)
-    client.__enter__()
-    if runtime.accounts.member_by_key(username) is None:
-        actions.create_member(runtime, username, PASSWORD)
-    token = token_of(client.get("/account/sign-in").text)
-    fields = {"form_token": token, "username": username, "password": PASSWORD}
-    assert client.post("/account/sign-in", data=fields, headers={"origin": BASE}).status_code == 303
-    return client
 
 
 @pytest.fixture
@@ -73,17 +53,6 @@ def bob(runtime: Runtime) -> Iterator[TestClient]:
     client = signed_in(runtime, "bob")
     yield client
     client.__exit__(None, None, None)
-
-
-def token_of(html: str) -> str:
-    found = _TOKEN.search(html)
-    assert found is not None, "the page has no form token"
-    return found.group(1)
-
-
-def post(client: TestClient, path: str, token_from: str, **fields: str) -> Response:
-    token = token_of(client.get(token_from).text)
-    return client.post(path, data={"form_token": token, **fields}, headers={"origin": BASE})
 
 
 def main_of(text: str) -> str:

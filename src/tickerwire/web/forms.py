@@ -38,9 +38,20 @@ class FormRefused(Exception):
 
 
 def refuse_cross_site(request: Request) -> None:
+    """Refuse a request another site's page made the reader's browser send.
+
+    A browser's ``Sec-Fetch-Site`` decides when it is there (browsers set it and a page
+    cannot): only ``same-origin`` and ``none`` (typed in, a bookmark) pass. Without it (an
+    older browser, a script) the ``Origin`` must name this host; ``Origin: null``, which
+    Chromium sends for our own forms under ``Referrer-Policy: no-referrer``, is only
+    trusted beside ``Sec-Fetch-Site``. No header at all is a non-browser client, which
+    carries no reader's cookie by accident.
+    """
     site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        raise FormRefused(403, "this form was sent from another site, so nothing was done")
+    if site is not None:
+        if site not in ("same-origin", "none"):
+            raise FormRefused(403, "this form was sent from another site, so nothing was done")
+        return
     origin = request.headers.get("origin")
     if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
         raise FormRefused(403, "this form was sent from another site, so nothing was done")

@@ -35,10 +35,12 @@ _SECRET_MAX = 100
 
 @dataclass(frozen=True)
 class Reader:
-    """A signed-in member and the secret of their session (their cookie's value)."""
+    """A signed-in member, the secret of their session (their cookie's value) and how many
+    of their alerts are unread (the header shows it)."""
 
     member: MemberRow
     secret: str
+    unread: int = 0
 
     @property
     def form_token(self) -> str:
@@ -61,7 +63,8 @@ def reader_of(request: Request) -> Reader | None:
     if secret and len(secret) <= _SECRET_MAX:
         runtime: Runtime = request.app.state.runtime
         member = actions.member_of_session(runtime, secret)
-        reader = Reader(member, secret) if member is not None else None
+        if member is not None:
+            reader = Reader(member, secret, actions.unread_alerts(runtime, member.id))
     request.state.reader = reader
     return reader
 

@@ -8,7 +8,17 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from tickerwire.web.pages import article, feeds, home, quote, search, tokens, topic, watchlists
+from tickerwire.web.pages import (
+    alerts,
+    article,
+    feeds,
+    home,
+    quote,
+    search,
+    tokens,
+    topic,
+    watchlists,
+)
 from tickerwire.web.twins import Page, register
 
 ALL: tuple[Page[Any, Any], ...] = (
@@ -20,7 +30,13 @@ ALL: tuple[Page[Any, Any], ...] = (
     feeds.PAGE,
 )
 #: A member's own pages: built for the signed-in reader, never cached (walked by their tests).
-PERSONAL: tuple[Page[Any, Any], ...] = (watchlists.LISTS, watchlists.LIST, tokens.PAGE)
+PERSONAL: tuple[Page[Any, Any], ...] = (
+    watchlists.LISTS,
+    watchlists.LIST,
+    tokens.PAGE,
+    alerts.ALERTS,
+    alerts.INBOX,
+)
 
 
 def router() -> APIRouter:

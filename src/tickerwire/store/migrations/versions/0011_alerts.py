@@ -18,7 +18,6 @@ branch_labels = None
 depends_on = None
 
 
-
 def upgrade() -> None:
     op.create_table(
         "alerts",
@@ -92,7 +91,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["member_id"], ["members.id"], name="fk_deliveries_member_id_members", ondelete="CASCADE"
+            ["member_id"],
+            ["members.id"],
+            name="fk_deliveries_member_id_members",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_deliveries"),
         sa.UniqueConstraint("delivery_key", name="uq_deliveries_delivery_key"),
