@@ -1,5 +1,6 @@
 """A member's pages on a phone (390 px wide), in light and dark, in Debian's Chromium:
-the watchlists, one watchlist, the API tokens and the member's home page. Nothing scrolls
+the watchlists, one watchlist, the API tokens, the alerts, the inbox and the member's home
+page. Nothing scrolls
 sideways, dark mode is dark, and every form works without JavaScript. Each page is saved
 under artifacts/ for a person to look at. (Browser layout does not depend on the store's
 backend, so these run on SQLite only, as tests/web/test_layout.py does.)"""
@@ -13,6 +14,7 @@ import pytest
 
 from support.browser import CHROMIUM_ARGS, chromium_or_skip, screenshot_path, serving
 from support.portal import shared_portal
+from support.tagged_news import save_tagged
 from tickerwire import actions
 from tickerwire.accounts.tokens import SESSION_COOKIE
 
@@ -29,6 +31,8 @@ PAGES = {
     "tokens": "/account/tokens",
     "member-home": "/",
     "member-topic": "/topic/federal-reserve",
+    "alerts": "/alerts",
+    "inbox": "/inbox",
 }
 
 
@@ -65,6 +69,15 @@ def phone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Phone]:
             ["SPX", "GC", "CL", "BTCUSD", "EURUSD"],
         )
         actions.create_api_token(runtime, member.id, "laptop script on the kitchen table")
+        actions.create_price_alert(runtime, member.id, "BTCUSD", "above", 250_000, demo=True)
+        actions.create_news_alert(runtime, member.id, "search", '"a phrase long enough to wrap"')
+        actions.create_news_alert(runtime, member.id, "watchlist")
+        save_tagged(
+            runtime.news,
+            "A headline about gold that runs on long enough to wrap on a phone",
+            runtime.now(),
+            symbols=("GC",),
+        )
         signed = actions.sign_in(runtime, member.username, PASSWORD, address="127.0.0.1")
         with serving(client.app) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -98,4 +111,16 @@ def test_an_instrument_is_added_without_javascript(phone: Phone) -> None:
         page.click("form[action$='/add'] button")
     assert "The instrument is on the list." in page.content()
     assert page.locator('.watchlist-ribbon .ribbon-cell[data-symbol="SI"]').count() == 1
+    page.close()
+
+
+def test_an_alert_is_set_without_javascript(phone: Phone) -> None:
+    page = phone.open("alerts", "light", javascript=False)
+    page.select_option("#price-symbol", "GC")
+    page.select_option("#price-condition", "below")
+    page.fill("#price-level", "1500")
+    with page.expect_navigation():
+        page.click("form[action='/alerts/price'] button")
+    assert "Your alert is set." in page.content()
+    assert page.locator(".alert-list li", has_text="Gold below 1,500.00").count() == 1
     page.close()
