@@ -1,6 +1,6 @@
 """The console's pages on a phone (390 px wide), in light and dark, in Debian's Chromium,
 signed in as an admin: nothing scrolls sideways (each page is saved under artifacts/ for
-a person to look at)."""
+a person to look at), and a form works without JavaScript."""
 
 from __future__ import annotations
 
@@ -64,3 +64,13 @@ def test_no_console_page_scrolls_sideways_on_a_phone(phone: Phone, path: str, sc
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     page.context.close()
     assert widths[0] <= widths[1]
+
+
+def test_pausing_a_feed_works_without_javascript(phone: Phone) -> None:
+    page = phone.open("/admin/feeds", "light")
+    page.locator("form[action$='/pause'] button").first.click()
+    page.wait_for_url("**/admin/feeds?done=paused")
+    assert "nothing fetches it" in page.content()
+    page.locator("form[action$='/resume'] button").first.click()
+    page.wait_for_url("**/admin/feeds?done=resumed")
+    page.context.close()
