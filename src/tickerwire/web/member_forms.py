@@ -35,20 +35,33 @@ async def member_form(
     act: Act,
     page: Page[Any, Any],
     path_params: dict[str, Any] | None = None,
+    *,
+    missing: tuple[type[actions.ActionError], Page[Any, Any]] | None = None,
 ) -> Response:
-    """Check the form, do ``act``, then go where it says; refused: ``page`` saying why."""
+    """Check the form, do ``act``, then go where it says; refused: ``page`` saying why.
+
+    ``missing`` names the refusal that means the row the form is about is not the
+    member's (or not at all) and the page to show instead, with a 404: the form's own page
+    cannot be drawn for a row that is not there. Sign-in comes back to ``page``'s index.
+    """
     reader = await run_in_threadpool(reader_of, request)
     if reader is None:
-        return RedirectResponse(f"/account/sign-in?next={page.path}", 303, headers=PRIVATE)
+        back = (missing[1] if missing else page).path
+        return RedirectResponse(f"/account/sign-in?next={back}", 303, headers=PRIVATE)
+    shown, params, status = page, path_params or {}, 400
     try:
         form = await checked_form(request, fields, reader.secret)
         to = await run_in_threadpool(act, runtime_of(request), reader, form)
-    except (FormRefused, actions.ActionError) as refused:
-        status = refused.status if isinstance(refused, FormRefused) else 400
-        return await run_in_threadpool(
-            render_for, request, page, reader, path_params or {}, status, str(refused)
-        )
-    return RedirectResponse(to, status_code=303, headers=PRIVATE)
+    except FormRefused as refused:
+        status, message = refused.status, str(refused)
+    except actions.ActionError as refused:
+        message = str(refused)
+        if missing is not None and isinstance(refused, missing[0]):
+            shown, params, status = missing[1], {}, 404
+            message = message[:1].upper() + message[1:] + "."
+    else:
+        return RedirectResponse(to, status_code=303, headers=PRIVATE)
+    return await run_in_threadpool(render_for, request, shown, reader, params, status, message)
 
 
 def path_id(request: Request) -> int | None:

@@ -17,18 +17,17 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from tickerwire import actions
 from tickerwire.runtime import Runtime
 from tickerwire.store.watchlists import FollowRow, WatchlistRow
-from tickerwire.web.forms import FormRefused, checked_form
+from tickerwire.web.member_forms import member_form
 from tickerwire.web.movers import Movers, movers
 from tickerwire.web.parts import Headline, RibbonCell, headline, ribbon_cell
-from tickerwire.web.readers import PRIVATE, Reader, reader_of
-from tickerwire.web.twins import Page, PageNotFound, PageRequest, render_for
+from tickerwire.web.readers import PRIVATE, Reader
+from tickerwire.web.twins import Page, PageNotFound, PageRequest
 
 router = APIRouter(include_in_schema=False)
 
@@ -181,52 +180,13 @@ LIST = Page(
 # The forms ------------------------------------------------------------------------------
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-async def member_form(
-    request: Request,
-    fields: frozenset[str],
-    act: Callable[[Runtime, Reader, dict[str, str]], str],
-    page: Page[Any, Any],
-    path_params: dict[str, Any],
-) -> Response:
-    """A signed-in member's form: checked, then ``act`` (in the thread pool), which
-    returns where to go next; a refusal is ``page`` again, saying why."""
-    reader = await run_in_threadpool(reader_of, request)
-    if reader is None:
-        return RedirectResponse("/account/sign-in?next=/watchlists", 303, headers=PRIVATE)
-    runtime = _runtime(request)
-    try:
-        form = await checked_form(request, fields, reader.secret)
-        to = await run_in_threadpool(act, runtime, reader, form)
-    except actions.NoSuchWatchlist as missing:
-        return await run_in_threadpool(
-            render_for,
-            request,
-            LISTS,
-            reader,
-            {},
-            404,
-            f"You have no watchlist {missing.watchlist_id}.",
-        )
-    except (FormRefused, actions.ActionError) as refused:
-        status = refused.status if isinstance(refused, FormRefused) else 400
-        return await run_in_threadpool(
-            render_for, request, page, reader, path_params, status, str(refused)
-        )
-    return RedirectResponse(to, status_code=303, headers=PRIVATE)
-
-
 @router.post("/watchlists")
 async def create(request: Request) -> Response:
     def act(runtime: Runtime, reader: Reader, form: dict[str, str]) -> str:
         made = actions.create_watchlist(runtime, reader.member.id, form.get("name", ""))
         return f"{_path(made.id)}?done=created"
 
-    return await member_form(request, NAME_FIELDS, act, LISTS, {})
+    return await member_form(request, NAME_FIELDS, act, LISTS)
 
 
 def _list_id(request: Request) -> int | None:
@@ -246,7 +206,9 @@ async def _list_form(
     def run(runtime: Runtime, reader: Reader, form: dict[str, str]) -> str:
         return act(runtime, reader.member.id, watchlist_id, form.get(field, ""))
 
-    return await member_form(request, fields, run, LIST, {"id": watchlist_id})
+    return await member_form(
+        request, fields, run, LIST, {"id": watchlist_id}, missing=(actions.NoSuchWatchlist, LISTS)
+    )
 
 
 @router.post("/watchlists/{id}/rename")
