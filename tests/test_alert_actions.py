@@ -242,3 +242,20 @@ def test_refreshing_quotes_judges_the_alerts_on_them(
         actions.create_price_alert(runtime, ada, "GC", "below", 1.0, demo=True)
         asyncio.run(actions.refresh_quotes(runtime, ["SPX", "GC"]))
         assert titles(runtime, ada) == ["S&P 500 rose above 1.00"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"ntfy_topic": "my topic!"}, "an ntfy topic is 1 to 64"),
+        ({"email": "ada@example.org, eve@evil.example"}, "is not an email address"),
+        ({"email": "Ada <ada@example.org>\r\nBcc: eve@evil.example"}, "is not an email address"),
+        ({"quiet_from": "22:00"}, "need both a start and an end"),
+    ],
+)
+def test_alert_preferences_that_cannot_be_are_refused_and_nothing_saved(
+    runtime: Runtime, ada: int, fields: dict[str, str], message: str
+) -> None:
+    with pytest.raises(actions.ActionError, match=message):
+        actions.set_alert_preferences(runtime, ada, **fields)  # type: ignore[arg-type]
+    assert actions.alert_preferences_of(runtime, ada).channels() == []

@@ -34,7 +34,9 @@ from tickerwire.accounts.tokens import invite_key, new_invite_code, new_secret, 
 from tickerwire.alerts import price as price_alerts
 from tickerwire.alerts import quiet as quiet_hours
 from tickerwire.alerts import wording as alert_wording
+from tickerwire.alerts.email import check_email_address
 from tickerwire.alerts.news import SavedSearch, Topic
+from tickerwire.alerts.ntfy import check_ntfy_topic
 from tickerwire.alerts.price import PriceCondition, PriceRule
 from tickerwire.alerts.webhook import UnsafeWebhookURL, check_webhook_url, new_webhook_secret
 from tickerwire.instruments import Instrument
@@ -1058,7 +1060,6 @@ def member_of_api_token(runtime: Runtime, token: str) -> MemberRow | None:
 
 # Alerts: a member's price and news alerts and their inbox (alerts/, store/alerts.py).
 ALERTS_MAX = 100
-NTFY_TOPIC = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """Alerts one member may keep: enough for any watchlist, few enough to judge every tick."""
 
 
@@ -1267,13 +1268,11 @@ def set_alert_preferences(
             url = check_webhook_url(url, runtime.settings.fetch, stored)
         except UnsafeWebhookURL as unsafe:
             raise ActionError(str(unsafe)) from None
-    topic = ntfy_topic.strip() or None
-    if topic is not None and not NTFY_TOPIC.fullmatch(topic):
-        raise ActionError("an ntfy topic is 1 to 64 letters, digits, - or _")
     try:
-        address = checked_email(email)
-    except RuleBroken as broken:
-        raise ActionError(str(broken)) from None
+        topic = check_ntfy_topic(ntfy_topic) if ntfy_topic.strip() else None
+        address = check_email_address(email) if email.strip() else None
+    except ValueError as refused:
+        raise ActionError(str(refused)) from None
     zone = time_zone.strip() or "UTC"
     if zone != "UTC" and quiet_hours.zone_of(zone) is UTC:
         raise ActionError(f"no time zone is called {zone[:64]!r} (try Europe/London)")
