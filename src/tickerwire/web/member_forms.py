@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tickerwire import actions
@@ -22,6 +23,14 @@ from tickerwire.web.readers import PRIVATE, Reader, reader_of
 from tickerwire.web.twins import Page, render_for
 
 Act = Callable[[Runtime, Reader, dict[str, str]], str]
+
+
+class Feedback(BaseModel):
+    """What a page says after a form: shown, never in the twin."""
+
+    message: str | None = Field(default=None, exclude=True)
+    ok: bool = Field(default=True, exclude=True)
+    form_token: str = Field(default="", exclude=True)
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -20,7 +20,7 @@ from tickerwire.alerts.price import PriceCondition
 from tickerwire.runtime import Runtime
 from tickerwire.store.alerts import AlertRow, EventRow
 from tickerwire.store.deliveries import Delivery, DeliveryStore, Preferences
-from tickerwire.web.member_forms import member_form, path_id
+from tickerwire.web.member_forms import Feedback, member_form, path_id
 from tickerwire.web.readers import PRIVATE, Reader, reader_of
 from tickerwire.web.twins import Page, PageNotFound, PageRequest, render_for
 
@@ -165,15 +165,6 @@ class EventView(BaseModel):
         )
 
 
-class Feedback(BaseModel):
-    """What a page says after a form: shown, never in the twin."""
-
-    message: str | None = Field(default=None, exclude=True)
-    ok: bool = Field(default=True, exclude=True)
-    form_token: str = Field(default="", exclude=True)
-    new_secret: str | None = Field(default=None, exclude=True)
-
-
 class AlertsPage(Feedback):
     title: str
     alerts: list[AlertView]
@@ -181,6 +172,8 @@ class AlertsPage(Feedback):
     symbols: list[tuple[str, str]] = Field(exclude=True)
     conditions: dict[str, str] = Field(exclude=True)
     topics: dict[str, str] = Field(exclude=True)
+    new_secret: str | None = Field(default=None, exclude=True)
+    """A webhook secret just made: shown once on the page, never in the twin."""
 
 
 class InboxPage(Feedback):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from tickerwire import actions
 from tickerwire.runtime import Runtime
 from tickerwire.store.watchlists import FollowRow, WatchlistRow
-from tickerwire.web.member_forms import member_form
+from tickerwire.web.member_forms import Feedback, member_form
 from tickerwire.web.movers import Movers, movers
 from tickerwire.web.parts import Headline, RibbonCell, headline, ribbon_cell
 from tickerwire.web.readers import PRIVATE, Reader
@@ -65,14 +65,6 @@ class FollowView(BaseModel):
     @classmethod
     def of(cls, row: FollowRow) -> FollowView:
         return cls(kind=row.kind, slug=row.slug, name=row.name, path=f"/topic/{row.slug}")
-
-
-class Feedback(BaseModel):
-    """What a page says after a form: shown, never in the twin."""
-
-    message: str | None = Field(default=None, exclude=True)
-    ok: bool = Field(default=True, exclude=True)
-    form_token: str = Field(default="", exclude=True)
 
 
 class WatchlistsPage(Feedback):
