@@ -65,6 +65,14 @@ class PageRequest(Generic[P]):
     reader: Reader | None = None
     """The member signed in; given to personal pages only (never to a cached one)."""
 
+    @property
+    def member(self) -> Reader:
+        """The signed-in reader a personal page is built for. Anyone not signed in is sent
+        to sign in before any page is built, so this only guards a page used elsewhere."""
+        if self.reader is None:
+            raise PageNotFound("Sign in to see this page.")
+        return self.reader
+
 
 @dataclass(frozen=True)
 class Page(Generic[P, M]):

@@ -7,7 +7,6 @@ is a member form (:mod:`tickerwire.web.member_forms`) doing one action.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -22,7 +21,7 @@ from tickerwire.store.alerts import AlertRow, EventRow
 from tickerwire.store.deliveries import Delivery, DeliveryStore, Preferences
 from tickerwire.web.member_forms import Feedback, member_form, path_id
 from tickerwire.web.readers import PRIVATE, Reader, reader_of
-from tickerwire.web.twins import Page, PageNotFound, PageRequest, render_for
+from tickerwire.web.twins import Page, PageRequest, render_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -186,14 +185,8 @@ class Params(BaseModel):
     done: str = Field("", max_length=20)
 
 
-def _reader(request: PageRequest[Any]) -> Reader:
-    if request.reader is None:  # a personal page is only built for a signed-in reader
-        raise PageNotFound("Sign in to see your alerts.")
-    return request.reader
-
-
 def build_alerts(request: PageRequest[Params]) -> AlertsPage:
-    reader = _reader(request)
+    reader = request.member
     runtime, member = request.runtime, reader.member.id
     return AlertsPage(
         title="Your alerts",
@@ -217,7 +210,7 @@ def inbox_events(runtime: Runtime, member_id: int) -> list[EventView]:
 
 
 def build_inbox(request: PageRequest[Params]) -> InboxPage:
-    reader = _reader(request)
+    reader = request.member
     runtime, member = request.runtime, reader.member.id
     return InboxPage(
         title="Your inbox",

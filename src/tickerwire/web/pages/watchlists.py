@@ -14,7 +14,6 @@ another member's is not found, exactly as one that does not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -98,14 +97,8 @@ def _path(watchlist_id: int) -> str:
     return f"/watchlists/{watchlist_id}"
 
 
-def _reader(request: PageRequest[Any]) -> Reader:
-    if request.reader is None:  # a personal page is only built for a signed-in reader
-        raise PageNotFound("Sign in to see your watchlists.")
-    return request.reader
-
-
 def build_lists(request: PageRequest[ListsParams]) -> WatchlistsPage:
-    reader = _reader(request)
+    reader = request.member
     runtime, member = request.runtime, reader.member.id
     return WatchlistsPage(
         title="Your watchlists",
@@ -126,7 +119,7 @@ def watchlist_cells(runtime: Runtime, symbols: tuple[str, ...] | list[str]) -> l
 
 
 def build_list(request: PageRequest[ListParams]) -> WatchlistPage:
-    reader = _reader(request)
+    reader = request.member
     runtime, member = request.runtime, reader.member.id
     try:
         found = actions.watchlist_of(runtime, member, request.params.id)
