@@ -243,6 +243,11 @@ def _look(
             tab.add_init_script(_WATCH_REFUSALS)
             tab.goto(f"{portal}/article/{article_id}")
             tab.evaluate(_SCROLL_THROUGH)
+            # A lazy image the scroll passed before the browser got to it (a busy machine)
+            # would never load: ask for every one now, then wait for them all.
+            tab.evaluate(
+                "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+            )
             tab.wait_for_function(
                 "() => Array.from(document.images).every(i => i.complete)", timeout=20_000
             )
