@@ -197,6 +197,7 @@ article_instruments = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("symbol", String(20), nullable=False),
     Column("mentions", Integer, nullable=False),
+    Column("relevance", Float, nullable=False, server_default="0"),
     PrimaryKeyConstraint("article_id", "symbol"),
     Index("ix_article_instruments_symbol", "symbol", "article_id"),
 )
@@ -209,6 +210,7 @@ article_entities = Table(
     Column("name", Text, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("mentions", Integer, nullable=False),
+    Column("relevance", Float, nullable=False, server_default="0"),
     PrimaryKeyConstraint("article_id", "slug"),
     Index("ix_article_entities_slug", "slug", "article_id"),
 )
