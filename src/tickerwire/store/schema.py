@@ -160,6 +160,7 @@ articles = Table(
     Index("ix_articles_published", "published"),
     Index("ix_articles_retry_at", "retry_at"),
     Index("ix_articles_site_name_published", "site_name", "published"),
+    Index("ix_articles_story_id", "story_id", "id"),  # one headline per story (0014)
     Index("ix_articles_title_key", "title_key"),
 )
 
