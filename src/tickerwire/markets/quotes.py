@@ -37,6 +37,19 @@ class Interval(StrEnum):
         }[self.value]
 
 
+class PriceKind(StrEnum):
+    """What sort of number a quote's price is, so a page can say so beside it.
+
+    A daily fixing (the ECB's reference rates, the Treasury's par yields) is one official
+    number a day, not a trade; an end-of-day value is a close published after the session.
+    Neither is stale for being hours old, and neither should pass for a live price.
+    """
+
+    INTRADAY = "intraday"
+    DAILY_FIXING = "daily_fixing"
+    END_OF_DAY = "end_of_day"
+
+
 MAX_MAGNITUDE = 1e12
 """No price or volume we show comes near a trillion; past it a number is a provider's bug."""
 
@@ -86,6 +99,7 @@ class Quote:
     volume: float | None = None
     delayed: bool = False
     simulated: bool = False
+    kind: PriceKind = PriceKind.INTRADAY
     fetched_at: datetime | None = None
     """When we received it; the failover chain stamps it from the injected clock, and a
     quote made elsewhere counts as received at ``as_of``."""
