@@ -416,3 +416,49 @@ alert_preferences = Table(
     Column("quiet_until", Integer),
     Column("time_zone", String(64), nullable=False, default="UTC"),
 )
+
+article_prices = Table(
+    "article_prices",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("symbol", String(20), nullable=False),
+    Column("role", String(9), nullable=False),
+    Column("price", Float),
+    Column("quote_time", UTCDateTime),
+    Column("source", String(48)),
+    Column("simulated", Boolean, nullable=False),
+    Column("market_state", String(8), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('tagged', 'benchmark')", name="role"),
+    PrimaryKeyConstraint("article_id", "symbol"),
+)
+
+article_reactions = Table(
+    "article_reactions",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("symbol", String(20), nullable=False),
+    Column("horizon", String(3), nullable=False),
+    Column("start_time", UTCDateTime, nullable=False),
+    Column("end_time", UTCDateTime, nullable=False),
+    Column("note", Text),
+    # Set while the horizon waits to be measured, cleared once it is: "due now" is one
+    # indexed range query, and the waiting work survives any restart.
+    Column("due_at", UTCDateTime),
+    Column("start_price", Float),
+    Column("start_source", String(48)),
+    Column("end_price", Float),
+    Column("end_source", String(48)),
+    Column("move_pct", Float),
+    Column("benchmark_symbol", String(20)),
+    Column("benchmark_start", Float),
+    Column("benchmark_end", Float),
+    Column("benchmark_move_pct", Float),
+    Column("excess_pct", Float),
+    Column("simulated", Boolean, nullable=False),
+    Column("computed_at", UTCDateTime),
+    CheckConstraint("horizon IN ('15m', '1h', '1d')", name="horizon"),
+    PrimaryKeyConstraint("article_id", "symbol", "horizon"),
+    Index("ix_article_reactions_due_at", "due_at"),
+    Index("ix_article_reactions_symbol", "symbol", "horizon", "article_id"),
+)
