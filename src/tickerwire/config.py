@@ -97,8 +97,27 @@ class ProviderSettings(BaseModel):
         description="failover order; an instrument uses the providers that know its symbol",
     )
     yahoo_base_url: str = "https://query1.finance.yahoo.com"
+    yahoo_user_agent: str = Field(
+        default=(
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36"
+        ),
+        description="Yahoo refuses (429) requests whose User-Agent is not a browser's",
+    )
     stooq_base_url: str = "https://stooq.com"
     coingecko_base_url: str = "https://api.coingecko.com"
+    coinbase_base_url: str = "https://api.exchange.coinbase.com"
+    kraken_base_url: str = "https://api.kraken.com"
+    ecb_base_url: str = "https://www.ecb.europa.eu"
+    treasury_base_url: str = "https://home.treasury.gov"
+    fred_base_url: str = "https://api.stlouisfed.org"
+    fred_api_key: str | None = Field(
+        default=None, description="free key from fredaccount.stlouisfed.org; enables 'fred'"
+    )
+    twelvedata_base_url: str = "https://api.twelvedata.com"
+    twelvedata_api_key: str | None = Field(
+        default=None, description="free key from twelvedata.com; enables 'twelvedata'"
+    )
     replay_dir: Path | None = Field(
         default=None, description="folder of <SYMBOL>.csv files for the replay provider"
     )
