@@ -29,7 +29,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from tickerwire.instruments import Instrument, Registry
+from tickerwire.instruments import AssetClass, Instrument, Registry
 
 APP_NAME = "tickerwire"
 
@@ -128,6 +128,53 @@ class ProviderSettings(BaseModel):
     )
     retry_base_seconds: float = Field(default=30.0, gt=0)
     retry_max_seconds: float = Field(default=3600.0, gt=0)
+    chains: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "crypto": ["coingecko", "yahoo", "stooq"],
+        },
+        description="per instrument (our symbol) or asset class, the providers to try first, "
+        "in order; the rest of `order` follows",
+    )
+    cross_check_sources: int = Field(
+        default=2, ge=1, le=5, description="sane answers sought per instrument each poll"
+    )
+    tolerance_percent: dict[AssetClass, float] = Field(
+        default_factory=lambda: {
+            AssetClass.INDEX: 0.5,
+            AssetClass.EQUITY: 0.5,
+            AssetClass.CURRENCY: 0.2,
+            AssetClass.CRYPTO: 1.0,
+            AssetClass.COMMODITY: 1.0,
+            AssetClass.VOLATILITY: 2.0,
+        },
+        description="how far two sources may differ before they disagree, per asset class",
+    )
+    rate_tolerance: float = Field(
+        default=0.05, gt=0, description="rates: the same, in points of yield (0.05 = 5 bp)"
+    )
+    jump_percent: dict[AssetClass, float] = Field(
+        default_factory=lambda: {
+            AssetClass.INDEX: 50.0,
+            AssetClass.EQUITY: 50.0,
+            AssetClass.CURRENCY: 20.0,
+            AssetClass.CRYPTO: 50.0,
+            AssetClass.COMMODITY: 50.0,
+            AssetClass.RATE: 50.0,
+            AssetClass.VOLATILITY: 100.0,
+        },
+        description="a move this large within `jump_window_seconds` of the last trusted "
+        "quote is absurd",
+    )
+    jump_window_seconds: float = Field(default=60.0, gt=0)
+    max_ahead_seconds: float = Field(
+        default=3600.0, gt=0, description="a quote stamped further in the future is refused"
+    )
+    max_age_days: float = Field(
+        default=30.0, gt=0, description="a quote stamped longer ago is refused"
+    )
+    recovery_answers: int = Field(
+        default=3, ge=1, description="sane answers in a row that end a source's distrust"
+    )
 
     @field_validator("order")
     @classmethod
