@@ -16,6 +16,7 @@ from tickerwire import actions
 from tickerwire.config import Settings
 from tickerwire.markets.quotes import Quote
 from tickerwire.runtime import Runtime
+from tickerwire.store.alerts import AlertStore, NewEvent
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 PASSWORD = "correct horse battery"
@@ -106,13 +107,13 @@ def test_the_same_quote_judged_twice_fires_once(
     quote = spx(6060, clock)
     assert actions.check_price_alerts(runtime, [quote]) == 1
     # A second worker that read the alert before the first stored its new state.
-    store = actions.AlertStore(runtime.engine)
+    store = AlertStore(runtime.engine)
     assert store.judged(alert, False, _event_for(quote, alert.id), runtime.now()) is None
     assert len(actions.inbox(runtime, ada)) == 1
 
 
-def _event_for(quote: Quote, alert_id: int) -> actions.NewEvent:
-    return actions.NewEvent(
+def _event_for(quote: Quote, alert_id: int) -> NewEvent:
+    return NewEvent(
         trigger=f"price:{alert_id}:{quote.as_of.isoformat()}",
         title="again",
         summary="",

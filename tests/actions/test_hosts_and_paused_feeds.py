@@ -9,7 +9,7 @@ import pytest
 
 from support.http_server import LocalServer
 from support.newsroom import FED_STORY, OIL_STORY, Newsroom
-from test_actions import with_runtime
+from support.runtimes import with_runtime
 from tickerwire import actions
 from tickerwire.jobs import tasks
 from tickerwire.news.parse.opml import parse_opml

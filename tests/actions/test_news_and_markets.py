@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,13 +17,13 @@ import sqlalchemy as sa
 
 from support.http_server import LocalServer, Reply
 from support.newsroom import FED_STORY, OIL_STORY, Newsroom
+from support.runtimes import ACTIONS_NOW, with_runtime
 from tickerwire import actions
-from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
 from tickerwire.store import db
 
 T = TypeVar("T")
-NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+NOW = ACTIONS_NOW
 PAGE = (
     b'<html><head><link rel="alternate" type="application/atom+xml" href="feed.xml"></head></html>'
 )
@@ -36,22 +35,6 @@ def server() -> Any:
         Newsroom(server).publish(FED_STORY, OIL_STORY)
         server.route("/page", Reply(body=PAGE, headers={"Content-Type": "text/html"}))
         yield server
-
-
-def with_runtime(database_url: str, work: Callable[[Runtime], Awaitable[T]], **settings: Any) -> T:
-    async def main() -> T:
-        options: dict[str, Any] = {
-            "database_url": database_url,
-            "default_feeds": [],
-            "fetch": {"allow_hosts": ["127.0.0.1"], "deadline": 3},
-        }
-        runtime = await Runtime.open(Settings(**options | settings), clock=lambda: NOW)
-        try:
-            return await work(runtime)
-        finally:
-            await runtime.close()
-
-    return asyncio.run(main())
 
 
 def test_subscribe_fetches_the_feed_once_and_says_how_it_went(

@@ -7,13 +7,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
 from tickerwire.types import Clock, utc_now
 
 Prepare = Callable[[Runtime], Awaitable[object]]
+T = TypeVar("T")
+
+ACTIONS_NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+"""The moment the actions tests run at."""
 
 
 @contextlib.contextmanager
@@ -42,3 +47,22 @@ def subscribe(url: str) -> Prepare:
         await runtime.pipeline.refresh_feed(feed)
 
     return step
+
+
+def with_runtime(database_url: str, work: Callable[[Runtime], Awaitable[T]], **settings: Any) -> T:
+    """Run ``work`` on a Runtime of its own at the actions tests' fixed moment, with no
+    default feeds and the local test servers reachable."""
+
+    async def main() -> T:
+        options: dict[str, Any] = {
+            "database_url": database_url,
+            "default_feeds": [],
+            "fetch": {"allow_hosts": ["127.0.0.1"], "deadline": 3},
+        }
+        runtime = await Runtime.open(Settings(**options | settings), clock=lambda: ACTIONS_NOW)
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.close()
+
+    return asyncio.run(main())

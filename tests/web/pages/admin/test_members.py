@@ -7,10 +7,11 @@ import re
 
 from tickerwire import actions
 from tickerwire.runtime import Runtime
+from tickerwire.store.accounts import MemberListing
 from web.pages.admin.conftest import Browser, shown
 
 
-def listed(runtime: Runtime, username: str) -> actions.MemberListing:
+def listed(runtime: Runtime, username: str) -> MemberListing:
     return next(m for m in actions.list_members(runtime) if m.username == username)
 
 
