@@ -181,10 +181,12 @@ class StorySibling:
 
 @dataclass(frozen=True)
 class ArticleInstrument:
-    """An instrument an article names (by registry symbol), and how often."""
+    """An instrument an article names (by registry symbol), how often, and how much the
+    article is about it (tagger.relevance)."""
 
     symbol: str
     mentions: int
+    relevance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ class ArticleEntity:
     name: str
     kind: str
     mentions: int
+    relevance: float = 0.0
 
 
 @dataclass(frozen=True)
