@@ -17,6 +17,14 @@ def provider_settings(server: ProviderServer) -> ProviderSettings:
         yahoo_base_url=server.base_url,
         stooq_base_url=server.base_url,
         coingecko_base_url=server.base_url,
+        coinbase_base_url=server.base_url,
+        kraken_base_url=server.base_url,
+        ecb_base_url=server.base_url,
+        treasury_base_url=server.base_url,
+        fred_base_url=server.base_url,
+        fred_api_key="fred-test-key",
+        twelvedata_base_url=server.base_url,
+        twelvedata_api_key="twelvedata-test-key",
     )
 
 

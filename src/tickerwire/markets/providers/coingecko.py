@@ -55,7 +55,7 @@ class CoinGeckoProvider(HttpProvider):
     async def history(
         self, instrument: Instrument, start: datetime, end: datetime, interval: Interval
     ) -> list[Bar]:
-        coin = instrument.symbol_at(self.name)
+        coin = self.symbol(instrument)
         if coin is None:
             return []
         params = {

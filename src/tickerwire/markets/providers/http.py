@@ -8,11 +8,12 @@ failover chain expects from a provider.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tickerwire.instruments import Instrument
 from tickerwire.markets.providers.base import ProviderError
+from tickerwire.markets.providers.symbols import symbol_for
 from tickerwire.net.errors import FetchError, HTTPStatusError
 from tickerwire.net.fetch import Fetcher, FetchResponse
 
@@ -35,19 +36,31 @@ class HttpProvider:
     name: str = ""
     simulated: bool = False
 
-    def __init__(self, base_url: str, fetcher: Fetcher, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        fetcher: Fetcher,
+        *,
+        max_bytes: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._fetcher = fetcher
         self._max_bytes = max_bytes
+        self._headers = dict(headers or {})
 
     def supports(self, instrument: Instrument) -> bool:
-        return instrument.symbol_at(self.name) is not None
+        return self.symbol(instrument) is not None
+
+    def symbol(self, instrument: Instrument) -> str | None:
+        """This provider's name for ``instrument`` (see :mod:`.symbols`)."""
+        return symbol_for(self.name, instrument)
 
     def symbols(self, instruments: Iterable[Instrument]) -> dict[str, Instrument]:
         """Our instruments this provider knows, keyed by the provider's own symbol."""
         known: dict[str, Instrument] = {}
         for instrument in instruments:
-            symbol = instrument.symbol_at(self.name)
+            symbol = self.symbol(instrument)
             if symbol is not None:
                 known[symbol] = instrument
         return known
@@ -55,9 +68,19 @@ class HttpProvider:
     async def aclose(self) -> None:
         """Nothing to release: the shared fetcher is closed by its owner."""
 
-    async def get(self, url: str, params: dict[str, str] | None = None) -> FetchResponse:
+    async def get(
+        self,
+        url: str,
+        params: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> FetchResponse:
         try:
-            return await self._fetcher.get(url, max_bytes=self._max_bytes, params=params)
+            return await self._fetcher.get(
+                url,
+                max_bytes=self._max_bytes,
+                params=params,
+                headers={**self._headers, **(headers or {})},
+            )
         except HTTPStatusError as error:
             kind = SymbolNotFound if error.status in (404, 422) else ProviderError
             raise kind(
@@ -68,13 +91,32 @@ class HttpProvider:
 
     async def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
         response = await self.get(url, params)
+        if looks_like_html(response.content):
+            raise self.html_page(url)
         try:
             return response.json()
         except ValueError as error:  # also covers bytes that are not UTF-8/16/32
             raise ProviderError(self.name, f"malformed JSON from {url}: {error}") from error
 
     async def get_text(self, url: str, params: dict[str, str] | None = None) -> str:
-        return (await self.get(url, params)).text()
+        response = await self.get(url, params)
+        if looks_like_html(response.content):
+            raise self.html_page(url)
+        return response.text()
 
     def malformed(self, what: str) -> ProviderError:
         return ProviderError(self.name, f"malformed answer: {what}")
+
+    def html_page(self, url: str) -> ProviderError:
+        """A web page where data was expected: a maintenance, consent or block page."""
+        return ProviderError(
+            self.name,
+            f"answered with an HTML page instead of data from {url} "
+            "(maintenance, consent or block page?)",
+        )
+
+
+def looks_like_html(content: bytes) -> bool:
+    """Whether a body is a web page: what services serve in maintenance or when blocking."""
+    head = content[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))

@@ -60,7 +60,7 @@ class StooqProvider(HttpProvider):
     async def history(
         self, instrument: Instrument, start: datetime, end: datetime, interval: Interval
     ) -> list[Bar]:
-        symbol = instrument.symbol_at(self.name)
+        symbol = self.symbol(instrument)
         if symbol is None or interval is not Interval.D1:
             return []
         params = {

@@ -82,7 +82,7 @@ class YahooProvider(HttpProvider):
     async def history(
         self, instrument: Instrument, start: datetime, end: datetime, interval: Interval
     ) -> list[Bar]:
-        symbol = instrument.symbol_at(self.name)
+        symbol = self.symbol(instrument)
         if symbol is None:
             return []
         params = {
