@@ -467,3 +467,41 @@ article_reactions = Table(
     Index("ix_article_reactions_due_at", "due_at"),
     Index("ix_article_reactions_symbol", "symbol", "horizon", "article_id"),
 )
+
+# Instruments an admin added beyond the defaults and the settings (store/instruments.py),
+# merged into the registry at start-up and whenever one is added or removed.
+instruments = Table(
+    "instruments",
+    metadata,
+    Column("symbol", String(20), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("short_name", String(60), nullable=False),
+    Column("asset_class", String(16), nullable=False),
+    Column("calendar", String(20), nullable=False),
+    Column("exchange", String(60), nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("precision", Integer, nullable=False),
+    Column("provider_symbols", JSON, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", Integer, ForeignKey("members.id", ondelete="SET NULL")),
+)
+
+# Each provider's latest answer per instrument and the failover chain's verdict on it
+# (markets/providers/chain.py SourceState), for the admin's provider page of any process.
+provider_quotes = Table(
+    "provider_quotes",
+    metadata,
+    Column("provider", String(32), nullable=False),
+    Column("symbol", String(20), nullable=False),
+    Column("price", Float),
+    Column("as_of", UTCDateTime),
+    Column("checked_at", UTCDateTime, nullable=False),
+    Column("verdict", String(12), nullable=False),
+    Column("reason", Text),
+    Column("sane_streak", Integer, nullable=False),
+    CheckConstraint(
+        "verdict IN ('trusted', 'agrees', 'disagrees', 'distrusted', 'unanswered')",
+        name="verdict",
+    ),
+    PrimaryKeyConstraint("provider", "symbol"),
+)
