@@ -52,6 +52,13 @@ from tickerwire.actions.common import (
     Progress,
     Step,
 )
+from tickerwire.actions.history import (
+    HeadlinesAt,
+    MarketsAt,
+    headlines_at,
+    markets_at,
+    moment_from,
+)
 from tickerwire.actions.hosts import (
     HOST_ENTRY_MAX,
     AllowedHosts,
@@ -118,8 +125,10 @@ __all__ = [
     "AllowedHosts",
     "AlreadySubscribed",
     "BackfillReport",
+    "HeadlinesAt",
     "ImportReport",
     "Invitation",
+    "MarketsAt",
     "NewApiToken",
     "NoSuchWatchlist",
     "Progress",
@@ -159,6 +168,7 @@ __all__ = [
     "find_feed",
     "follow_entity",
     "follows_of",
+    "headlines_at",
     "import_opml",
     "inbox",
     "instruments_for",
@@ -167,8 +177,10 @@ __all__ = [
     "list_invites",
     "list_members",
     "mark_alerts_read",
+    "markets_at",
     "member_of_api_token",
     "member_of_session",
+    "moment_from",
     "news_for_member",
     "pause_feed",
     "provider_report",
