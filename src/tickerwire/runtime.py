@@ -29,6 +29,7 @@ from tickerwire.net.fetch import Fetcher
 from tickerwire.net.guard import StoredAllowlist
 from tickerwire.news.pipeline import NewsPipeline
 from tickerwire.news.tag.tagger import Tagger
+from tickerwire.reactions.snapshot import PublicationPrices
 from tickerwire.store import db
 from tickerwire.store.accounts import AccountStore
 from tickerwire.store.hosts import HostStore
@@ -89,7 +90,7 @@ class Runtime:
         )
         markets = MarketStore(engine)
         poller = Poller(registry, chain, markets, bus, settings.poll, clock=clock)
-        news = NewsStore(engine)
+        news = NewsStore(engine, PublicationPrices(registry))
         tagger = Tagger(registry)
         media = _media_proxy(settings, fetcher, clock) if settings.media.enabled else None
         pipeline = NewsPipeline(

@@ -29,6 +29,7 @@ from tickerwire.store.article_rows import (
 )
 from tickerwire.store.bits import bits_apart
 from tickerwire.store.limits import NOTE_MAX_CHARS, cut, fit_article, key_hash
+from tickerwire.store.reactions import PublicationHook
 from tickerwire.store.records import ArticleRecord
 from tickerwire.store.schema import articles, stories
 from tickerwire.store.tags import replace_tags
@@ -56,6 +57,8 @@ class PendingFullText:
 
 class ArticleQueries:
     engine: Engine
+    publication_prices: PublicationHook | None
+    """Records the prices at publication of each article saved, in its transaction."""
 
     def article_id_for_url(self, canonical_url: str) -> int | None:
         query = select(articles.c.id).where(
@@ -199,6 +202,8 @@ class ArticleQueries:
                     record.published,
                 )
                 fire_news_alerts(connection, article, tags, now)
+            if self.publication_prices is not None:
+                self.publication_prices(connection, article_id, record.published, tags, now)
         return int(article_id)
 
     def full_texts_due(self, now: datetime, limit: int = 20) -> list[PendingFullText]:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from tickerwire.store.articles import ArticleQueries, PendingFullText, to_signed, to_unsigned
 from tickerwire.store.feeds import Continuity, FeedExists, FeedQueries, FeedRow
+from tickerwire.store.reactions import PublicationHook
 from tickerwire.store.records import ArticleRecord, EntryRecord
 from tickerwire.store.tags import TagQueries
 
@@ -29,5 +30,6 @@ __all__ = [
 
 
 class NewsStore(FeedQueries, ArticleQueries, TagQueries):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, publication_prices: PublicationHook | None = None) -> None:
         self.engine = engine
+        self.publication_prices = publication_prices

@@ -1,0 +1,108 @@
+"""A due horizon measured from stored prices: the move, the benchmark's, the difference.
+
+The start is the price recorded at publication when the market was open then (the reason it
+was recorded), else the opening price of the first bar of the session the measure starts
+in. The end is the last price known at the horizon's end. A price from before the start
+is no measure of the window, so a window without a price of its own is kept with no figure
+and a note saying why, rather than with a move of zero.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from tickerwire.store.reactions import (
+    PendingReaction,
+    PricePoint,
+    ReactionStore,
+    first_price_from,
+    price_at,
+)
+
+NO_PRICE = "no price on record for this window"
+
+
+def _start(
+    store: ReactionStore, connection: Connection, item: PendingReaction, symbol: str
+) -> PricePoint | None:
+    if item.note is None:  # the measure starts at publication: use what was recorded then
+        recorded = store.publication_price(connection, item.article_id, symbol)
+        return recorded or price_at(connection, symbol, item.start_time)
+    return first_price_from(connection, symbol, item.start_time, item.end_time)
+
+
+def _end(
+    connection: Connection, symbol: str, item: PendingReaction, start: PricePoint | None
+) -> PricePoint | None:
+    end = price_at(connection, symbol, item.end_time)
+    if end is None or start is None or end.time < start.time:
+        return None
+    return end
+
+
+def _pair(
+    store: ReactionStore, connection: Connection, item: PendingReaction, symbol: str
+) -> tuple[PricePoint, PricePoint] | None:
+    """The start and end prices of ``symbol`` over ``item``'s window, if both are known."""
+    start = _start(store, connection, item, symbol)
+    end = _end(connection, symbol, item, start)
+    return (start, end) if start is not None and end is not None else None
+
+
+def percent_move(start: float, end: float) -> float | None:
+    return None if start == 0 else (end / start - 1.0) * 100.0
+
+
+def measure(
+    store: ReactionStore, connection: Connection, item: PendingReaction, now: datetime
+) -> dict[str, Any]:
+    """The values that complete ``item``'s row."""
+    own = _pair(store, connection, item, item.symbol)
+    bench = None
+    if item.benchmark_symbol is not None:
+        bench = _pair(store, connection, item, item.benchmark_symbol)
+    move = percent_move(own[0].price, own[1].price) if own else None
+    bench_move = percent_move(bench[0].price, bench[1].price) if bench else None
+    note = item.note
+    if move is None:
+        note = f"{note}; {NO_PRICE}" if note else NO_PRICE
+    used = [*(own or ()), *(bench or ())]
+    return {
+        "article_id": item.article_id,
+        "symbol": item.symbol,
+        "horizon": item.horizon,
+        "note": note,
+        "start_price": own[0].price if own else None,
+        "start_quote_time": own[0].time if own else None,
+        "start_source": own[0].source if own else None,
+        "end_price": own[1].price if own else None,
+        "end_quote_time": own[1].time if own else None,
+        "end_source": own[1].source if own else None,
+        "move_pct": move,
+        "benchmark_start": bench[0].price if bench else None,
+        "benchmark_start_time": bench[0].time if bench else None,
+        "benchmark_end": bench[1].price if bench else None,
+        "benchmark_end_time": bench[1].time if bench else None,
+        "benchmark_source": bench[1].source if bench else None,
+        "benchmark_move_pct": bench_move,
+        "excess_pct": move - bench_move if move is not None and bench_move is not None else None,
+        "simulated": any(p.simulated for p in used),
+        "computed_at": now,
+    }
+
+
+def measure_due(store: ReactionStore, now: datetime, limit: int = 500) -> int:
+    """Measure every horizon due at ``now`` (in batches of ``limit``); how many were stored."""
+    total = 0
+    while True:
+        due = store.due(now, limit)
+        if not due:
+            return total
+        with store.engine.connect() as connection:
+            rows = [measure(store, connection, item, now) for item in due]
+        total += store.save_measured(rows)
+        if len(due) < limit:
+            return total

@@ -1,0 +1,321 @@
+"""Prices at publication and each horizon's reaction: reads of stored prices, and the rows.
+
+Prices are read "at or before" an instant and never after it: the newest quote, or the
+close of the newest bar that had ended by then, so no figure uses a price the market had not
+yet made. A horizon row is written at ingest, waiting (``due_at`` set); measuring fills it in
+once and clears ``due_at``, so each figure is computed once and kept with the prices it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, and_, select, update
+
+from tickerwire.markets.providers.simulated import NAME as SIMULATED
+from tickerwire.markets.quotes import Interval
+from tickerwire.news.model import ArticleTags
+from tickerwire.store.schema import (
+    article_instruments,
+    article_prices,
+    article_reactions,
+    articles,
+    bars,
+    quotes,
+)
+
+#: A coarser bar is only looked at when no minute bar is this recent.
+_MINUTE_BARS_REACH = timedelta(days=1)
+
+
+class PublicationHook(Protocol):
+    """Called inside an article's save transaction to record its prices at publication."""
+
+    def __call__(
+        self, connection: Connection, article_id: int, published: datetime | None,
+        tags: ArticleTags, now: datetime,
+    ) -> None: ...  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PricePoint:
+    """A stored price with its own time and where it came from."""
+
+    price: float
+    time: datetime
+    source: str
+    simulated: bool
+
+
+def _bar_point(row: Any, interval: Interval, at_end: bool) -> PricePoint:
+    time = row.start + interval.delta if at_end else row.start
+    price = float(row.close if at_end else row.open)
+    return PricePoint(
+        price, time, f"{row.provider} {interval.value} bar", row.provider == SIMULATED
+    )
+
+
+def price_at(connection: Connection, symbol: str, moment: datetime) -> PricePoint | None:
+    """The last price known at ``moment``: the newest quote or bar close not after it."""
+    best: PricePoint | None = None
+    quote = connection.execute(
+        select(quotes.c.price, quotes.c.as_of, quotes.c.provider, quotes.c.simulated).where(
+            quotes.c.symbol == symbol, quotes.c.as_of <= moment
+        )
+    ).first()
+    if quote is not None:
+        best = PricePoint(
+            float(quote.price), quote.as_of, f"{quote.provider} quote", bool(quote.simulated)
+        )
+    for interval in Interval:
+        if best is not None and best.time >= moment - _MINUTE_BARS_REACH:
+            break
+        row = connection.execute(
+            select(bars.c.start, bars.c.close, bars.c.open, bars.c.provider)
+            .where(
+                bars.c.symbol == symbol,
+                bars.c.interval == interval.value,
+                bars.c.start <= moment - interval.delta,
+            )
+            .order_by(bars.c.start.desc())
+            .limit(1)
+        ).first()
+        if row is not None and (best is None or row.start + interval.delta > best.time):
+            best = _bar_point(row, interval, at_end=True)
+    return best
+
+
+def first_price_from(
+    connection: Connection, symbol: str, start: datetime, until: datetime
+) -> PricePoint | None:
+    """The opening price of the first bar starting in [start, until): a session's open."""
+    for interval in (Interval.M1, Interval.M5, Interval.H1):
+        row = connection.execute(
+            select(bars.c.start, bars.c.close, bars.c.open, bars.c.provider)
+            .where(
+                bars.c.symbol == symbol,
+                bars.c.interval == interval.value,
+                bars.c.start >= start,
+                bars.c.start < until,
+            )
+            .order_by(bars.c.start)
+            .limit(1)
+        ).first()
+        if row is not None:
+            return _bar_point(row, interval, at_end=False)
+    return None
+
+
+_KEYS_AND_TIMES = ("article_id", "recorded_at")
+_HORIZON_KEY = ("article_id", "symbol", "horizon")
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationPrice:
+    symbol: str
+    role: str
+    price: float | None
+    quote_time: datetime | None
+    source: str | None
+    simulated: bool
+    market_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReaction:
+    """A horizon to measure: what the ingest knew about it."""
+
+    article_id: int
+    symbol: str
+    horizon: str
+    start_time: datetime
+    end_time: datetime
+    note: str | None
+    due_at: datetime
+    benchmark_symbol: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """One horizon of one instrument after one article, measured or still pending."""
+
+    article_id: int
+    symbol: str
+    horizon: str
+    start_time: datetime
+    end_time: datetime
+    note: str | None
+    due_at: datetime | None
+    start_price: float | None
+    start_quote_time: datetime | None
+    start_source: str | None
+    end_price: float | None
+    end_quote_time: datetime | None
+    end_source: str | None
+    move_pct: float | None
+    benchmark_symbol: str | None
+    benchmark_start: float | None
+    benchmark_start_time: datetime | None
+    benchmark_end: float | None
+    benchmark_end_time: datetime | None
+    benchmark_source: str | None
+    benchmark_move_pct: float | None
+    excess_pct: float | None
+    simulated: bool
+    computed_at: datetime | None
+
+    @property
+    def known(self) -> bool:
+        return self.computed_at is not None
+
+
+_PRICE_FIELDS = [
+    c.name for c in article_prices.columns if c.name not in ("article_id", "recorded_at")
+]
+
+
+def record_publication(
+    connection: Connection,
+    article_id: int,
+    prices: Sequence[dict[str, Any]],
+    pending: Sequence[dict[str, Any]],
+    now: datetime,
+) -> None:
+    """Write the prices at publication and the waiting horizons, inside the caller's
+    transaction; rows already there (an article saved again) are kept as first written."""
+    have_prices = set(
+        connection.execute(
+            select(article_prices.c.symbol).where(article_prices.c.article_id == article_id)
+        ).scalars()
+    )
+    have_horizons = {
+        (r.symbol, r.horizon)
+        for r in connection.execute(
+            select(article_reactions.c.symbol, article_reactions.c.horizon).where(
+                article_reactions.c.article_id == article_id
+            )
+        )
+    }
+    new_prices = [
+        {**p, "article_id": article_id, "recorded_at": now}
+        for p in prices
+        if p["symbol"] not in have_prices
+    ]
+    new_pending = [
+        {**p, "article_id": article_id}
+        for p in pending
+        if (p["symbol"], p["horizon"]) not in have_horizons
+    ]
+    if new_prices:
+        connection.execute(article_prices.insert(), new_prices)
+    if new_pending:
+        connection.execute(article_reactions.insert(), new_pending)
+
+
+class ReactionStore:
+    """Reads and writes of the reaction tables for the task and the pages."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def due(self, now: datetime, limit: int = 500) -> list[PendingReaction]:
+        """Horizons whose end has passed (with its grace), oldest due first."""
+        query = (
+            select(
+                article_reactions.c.article_id,
+                article_reactions.c.symbol,
+                article_reactions.c.horizon,
+                article_reactions.c.start_time,
+                article_reactions.c.end_time,
+                article_reactions.c.note,
+                article_reactions.c.due_at,
+                article_reactions.c.benchmark_symbol,
+            )
+            .where(article_reactions.c.due_at <= now)
+            .order_by(article_reactions.c.due_at)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [PendingReaction(*row) for row in connection.execute(query)]
+
+    def save_measured(self, measured: Iterable[dict[str, Any]]) -> int:
+        """Store measured horizons and clear their ``due_at``; a row measured already (by
+        another worker) is left as it was, so each figure is computed once."""
+        count = 0
+        with self.engine.begin() as connection:
+            for row in measured:
+                key = and_(
+                    article_reactions.c.article_id == row["article_id"],
+                    article_reactions.c.symbol == row["symbol"],
+                    article_reactions.c.horizon == row["horizon"],
+                    article_reactions.c.computed_at.is_(None),
+                )
+                values = {
+                    k: v for k, v in row.items() if k not in ("article_id", "symbol", "horizon")
+                }
+                result = connection.execute(
+                    update(article_reactions).where(key).values(**values, due_at=None)
+                )
+                count += int(result.rowcount or 0)
+        return count
+
+    def publication_price(
+        self, connection: Connection, article_id: int, symbol: str
+    ) -> PricePoint | None:
+        row = connection.execute(
+            select(article_prices).where(
+                article_prices.c.article_id == article_id, article_prices.c.symbol == symbol
+            )
+        ).first()
+        if row is None or row.price is None:
+            return None
+        return PricePoint(float(row.price), row.quote_time, row.source, bool(row.simulated))
+
+    def prices(self, article_id: int) -> list[PublicationPrice]:
+        query = (
+            select(*(article_prices.c[name] for name in _PRICE_FIELDS))
+            .where(article_prices.c.article_id == article_id)
+            .order_by(article_prices.c.role.desc(), article_prices.c.symbol)
+        )
+        with self.engine.connect() as connection:
+            return [PublicationPrice(*row) for row in connection.execute(query)]
+
+    def reactions(self, article_id: int) -> list[Reaction]:
+        query = select(article_reactions).where(article_reactions.c.article_id == article_id)
+        with self.engine.connect() as connection:
+            return [Reaction(**row._mapping) for row in connection.execute(query)]
+
+    def moves(self, symbol: str, article_ids: Sequence[int]) -> dict[int, list[Reaction]]:
+        """The horizons of ``symbol`` after each of ``article_ids``, by article."""
+        found: dict[int, list[Reaction]] = {a: [] for a in article_ids}
+        if not article_ids:
+            return found
+        query = select(article_reactions).where(
+            article_reactions.c.symbol == symbol,
+            article_reactions.c.article_id.in_(list(article_ids)),
+        )
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                found[row.article_id].append(Reaction(**row._mapping))
+        return found
+
+    def tagged_between(
+        self, symbol: str, start: datetime, end: datetime, limit: int = 200
+    ) -> list[int]:
+        """Articles tagged with ``symbol`` published in [start, end), newest first."""
+        query = (
+            select(articles.c.id)
+            .join(article_instruments, article_instruments.c.article_id == articles.c.id)
+            .where(
+                article_instruments.c.symbol == symbol,
+                articles.c.published >= start,
+                articles.c.published < end,
+            )
+            .order_by(articles.c.published.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [int(a) for a in connection.execute(query).scalars()]
