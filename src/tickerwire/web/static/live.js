@@ -6,6 +6,9 @@
   "use strict";
   const banner = document.getElementById("market-banner");
   if (!window.EventSource || !(banner || document.querySelector("[data-symbol]"))) return;
+  // A past view (?at=) shows a moment that is over: nothing live belongs on it. Elsewhere
+  // a block marked data-past (an article's markets when it was published) stays as drawn.
+  if (document.querySelector("[data-past-view]")) return;
   // Anything with data-symbol and data-field children follows the quotes: ribbon cells,
   // the quote page's headline numbers, an article's instrument chips.
   const directions = ["up", "down", "flat"];
@@ -32,6 +35,7 @@
   function applyQuote(raw, shown) {
     const selector = '[data-symbol="' + CSS.escape(shown.symbol) + '"]';
     document.querySelectorAll(selector).forEach(function (node) {
+      if (node.closest("[data-past]")) return;
       const priceNode = node.querySelector('[data-field="price"]');
       const moved = priceNode !== null && priceNode.textContent !== shown.price_text;
       const before = node.dataset.price ? Number(node.dataset.price) : null;
@@ -67,6 +71,7 @@
       const market = status.markets[name];
       const selector = '[data-calendar="' + CSS.escape(name) + '"]';
       document.querySelectorAll(selector).forEach(function (node) {
+        if (node.closest("[data-past]")) return;
         if (node.dataset.field === "market-label") {
           node.textContent = market.label;
           return;
