@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -87,13 +87,13 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-def chain(*providers: Provider, clock: Clock | None = None, **options: object) -> FailoverChain:
+def chain(
+    *providers: Provider,
+    clock: Clock | None = None,
+    is_stale: Callable[[Instrument, Quote], bool] = lambda instrument, quote: False,
+) -> FailoverChain:
     return FailoverChain(
-        providers,
-        retry_base=30.0,
-        retry_max=300.0,
-        clock=clock or Clock(),
-        **options,
+        providers, retry_base=30.0, retry_max=300.0, clock=clock or Clock(), is_stale=is_stale
     )
 
 
@@ -250,7 +250,10 @@ async def test_real_providers_fail_over_when_the_first_answers_500(
     server.serve_file("/q/l/", "stooq/quotes.csv")
     yahoo = YahooProvider(provider_settings, fetcher, max_bytes=65536)
     stooq = StooqProvider(provider_settings, fetcher, max_bytes=65536)
-    the_chain = FailoverChain([yahoo, stooq], retry_base=30.0, retry_max=300.0)
+    # The fixture's quote is of 2024-11-22's close: the chain asks on the Monday after.
+    monday = Clock()
+    monday.now = datetime(2024, 11, 25, 14, 0, tzinfo=UTC)
+    the_chain = FailoverChain([yahoo, stooq], retry_base=30.0, retry_max=300.0, clock=monday)
     spx = Registry.build().get("SPX")
     result = await the_chain.quotes([spx])
     assert result["SPX"].provider == "stooq"
