@@ -94,15 +94,15 @@ def measure(
     }
 
 
-def measure_due(store: ReactionStore, now: datetime, limit: int = 500) -> int:
-    """Measure every horizon due at ``now`` (in batches of ``limit``); how many were stored."""
-    total = 0
+def measure_due(store: ReactionStore, now: datetime, limit: int = 500) -> list[tuple[int, str]]:
+    """Measure every horizon due at ``now``, ``limit`` at a time; the (article, symbol) of
+    each horizon stored."""
+    stored: list[tuple[int, str]] = []
     while True:
         due = store.due(now, limit)
-        if not due:
-            return total
-        with store.engine.connect() as connection:
-            rows = [measure(store, connection, item, now) for item in due]
-        total += store.save_measured(rows)
+        if due:
+            with store.engine.connect() as connection:
+                rows = [measure(store, connection, item, now) for item in due]
+            stored += store.save_measured(rows)
         if len(due) < limit:
-            return total
+            return stored

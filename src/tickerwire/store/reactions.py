@@ -17,7 +17,8 @@ from sqlalchemy import Connection, Engine, and_, select, update
 
 from tickerwire.markets.providers.simulated import NAME as SIMULATED
 from tickerwire.markets.quotes import Interval
-from tickerwire.news.model import ArticleTags
+from tickerwire.news.model import ArticleListing, ArticleTags
+from tickerwire.store.article_rows import LISTING_COLUMNS, listing
 from tickerwire.store.schema import (
     article_instruments,
     article_prices,
@@ -241,10 +242,11 @@ class ReactionStore:
         with self.engine.connect() as connection:
             return [PendingReaction(*row) for row in connection.execute(query)]
 
-    def save_measured(self, measured: Iterable[dict[str, Any]]) -> int:
+    def save_measured(self, measured: Iterable[dict[str, Any]]) -> list[tuple[int, str]]:
         """Store measured horizons and clear their ``due_at``; a row measured already (by
-        another worker) is left as it was, so each figure is computed once."""
-        count = 0
+        another worker) is left as it was, so each figure is computed once. Returns the
+        (article, symbol) of each row stored."""
+        stored = []
         with self.engine.begin() as connection:
             for row in measured:
                 key = and_(
@@ -259,8 +261,9 @@ class ReactionStore:
                 result = connection.execute(
                     update(article_reactions).where(key).values(**values, due_at=None)
                 )
-                count += int(result.rowcount or 0)
-        return count
+                if result.rowcount:
+                    stored.append((int(row["article_id"]), str(row["symbol"])))
+        return stored
 
     def publication_price(
         self, connection: Connection, article_id: int, symbol: str
@@ -304,18 +307,18 @@ class ReactionStore:
 
     def tagged_between(
         self, symbol: str, start: datetime, end: datetime, limit: int = 200
-    ) -> list[int]:
+    ) -> list[ArticleListing]:
         """Articles tagged with ``symbol`` published in [start, end), newest first."""
         query = (
-            select(articles.c.id)
+            select(*LISTING_COLUMNS)
             .join(article_instruments, article_instruments.c.article_id == articles.c.id)
             .where(
                 article_instruments.c.symbol == symbol,
                 articles.c.published >= start,
                 articles.c.published < end,
             )
-            .order_by(articles.c.published.desc())
+            .order_by(articles.c.published.desc(), articles.c.id.desc())
             .limit(limit)
         )
         with self.engine.connect() as connection:
-            return [int(a) for a in connection.execute(query).scalars()]
+            return [listing(row) for row in connection.execute(query)]
