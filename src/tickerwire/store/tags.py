@@ -1,10 +1,15 @@
-"""The instruments and entities each article concerns, and what they let us ask."""
+"""The instruments and entities each article concerns, and what they let us ask.
+
+Lists of tagged articles put those about the tag first: an article whose tag relevance is at
+least :data:`ABOUT` (named in its headline or lead) ranks above any that only mention it in
+passing, newest first within each group.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, Subquery, case, delete, func, select
 
 from tickerwire.news.model import (
     ArticleEntity,
@@ -16,6 +21,10 @@ from tickerwire.news.model import (
 )
 from tickerwire.store.article_rows import LISTING_COLUMNS, listing
 from tickerwire.store.schema import article_entities, article_instruments, articles
+
+#: Relevance from which an article is about its tag rather than passing by it (tagger.relevance:
+#: a name in the lead alone scores 0.34, five body mentions 0.2).
+ABOUT = 0.3
 
 
 def replace_tags(connection: Connection, article_id: int, tags: ArticleTags) -> None:
@@ -29,7 +38,12 @@ def replace_tags(connection: Connection, article_id: int, tags: ArticleTags) -> 
         connection.execute(
             article_instruments.insert(),
             [
-                {"article_id": article_id, "symbol": t.symbol, "mentions": t.mentions}
+                {
+                    "article_id": article_id,
+                    "symbol": t.symbol,
+                    "mentions": t.mentions,
+                    "relevance": t.relevance,
+                }
                 for t in tags.instruments
             ],
         )
@@ -43,6 +57,7 @@ def replace_tags(connection: Connection, article_id: int, tags: ArticleTags) -> 
                     "name": e.name,
                     "kind": e.kind,
                     "mentions": e.mentions,
+                    "relevance": e.relevance,
                 }
                 for e in tags.entities
             ],
@@ -55,44 +70,69 @@ class TagQueries:
     def tags(self, article_id: int) -> ArticleTags:
         with self.engine.connect() as connection:
             found = connection.execute(
-                select(article_instruments.c.symbol, article_instruments.c.mentions)
+                select(
+                    article_instruments.c.symbol,
+                    article_instruments.c.mentions,
+                    article_instruments.c.relevance,
+                )
                 .where(article_instruments.c.article_id == article_id)
-                .order_by(article_instruments.c.mentions.desc(), article_instruments.c.symbol)
+                .order_by(
+                    article_instruments.c.relevance.desc(),
+                    article_instruments.c.mentions.desc(),
+                    article_instruments.c.symbol,
+                )
             )
-            instruments = [ArticleInstrument(r.symbol, r.mentions) for r in found]
+            instruments = [ArticleInstrument(r.symbol, r.mentions, r.relevance) for r in found]
             named = connection.execute(
                 select(
                     article_entities.c.slug,
                     article_entities.c.name,
                     article_entities.c.kind,
                     article_entities.c.mentions,
+                    article_entities.c.relevance,
                 )
                 .where(article_entities.c.article_id == article_id)
-                .order_by(article_entities.c.mentions.desc(), article_entities.c.name)
+                .order_by(
+                    article_entities.c.relevance.desc(),
+                    article_entities.c.mentions.desc(),
+                    article_entities.c.name,
+                )
             )
-            entities = [ArticleEntity(r.slug, r.name, r.kind, r.mentions) for r in named]
+            entities = [
+                ArticleEntity(r.slug, r.name, r.kind, r.mentions, r.relevance) for r in named
+            ]
         return ArticleTags(instruments, entities)
 
-    def _tagged_articles(self, condition: ColumnElement[bool], limit: int) -> list[ArticleListing]:
+    def _tagged_articles(self, tagged: Subquery, limit: int) -> list[ArticleListing]:
+        """Articles of ``tagged`` (article_id, relevance): those about the tag first."""
         when = func.coalesce(articles.c.published, articles.c.first_seen_at)
+        about = case((tagged.c.relevance >= ABOUT, 1), else_=0)
         query = (
             select(*LISTING_COLUMNS)
-            .where(condition)
-            .order_by(when.desc(), articles.c.id.desc())
+            .join_from(articles, tagged, tagged.c.article_id == articles.c.id)
+            .order_by(about.desc(), when.desc(), articles.c.id.desc())
             .limit(limit)
         )
         with self.engine.connect() as connection:
             return [listing(row) for row in connection.execute(query)]
 
     def articles_for_symbol(self, symbol: str, limit: int = 20) -> list[ArticleListing]:
-        tagged = select(article_instruments.c.article_id).where(
-            article_instruments.c.symbol == symbol
+        """Articles tagged with ``symbol``: those about it first, then passing mentions."""
+        tagged = (
+            select(article_instruments.c.article_id, article_instruments.c.relevance)
+            .where(article_instruments.c.symbol == symbol)
+            .subquery()
         )
-        return self._tagged_articles(articles.c.id.in_(tagged), limit)
+        return self._tagged_articles(tagged, limit)
 
     def articles_for_entity(self, slug: str, limit: int = 20) -> list[ArticleListing]:
-        tagged = select(article_entities.c.article_id).where(article_entities.c.slug == slug)
-        return self._tagged_articles(articles.c.id.in_(tagged), limit)
+        """Articles tagged with the entity ``slug``: those about it first."""
+        tagged = (
+            select(article_entities.c.article_id, article_entities.c.relevance)
+            .where(article_entities.c.slug == slug)
+            .subquery()
+        )
+        return self._tagged_articles(tagged, limit)
 
     def entity(self, slug: str) -> Entity | None:
         """The entity's display name and kind, as most often tagged."""

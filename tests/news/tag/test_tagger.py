@@ -232,15 +232,15 @@ def test_curly_apostrophes_match_like_straight_ones(tagger: Tagger) -> None:
 def test_a_user_added_instrument_is_found_by_name_and_cashtag() -> None:
     tagger = Tagger(Registry.build([equity("ACME", "Acme Rocket Works")]))
     tags = tagger.tag("Acme Rocket Works rose; $ACME is up 40% this year.")
-    assert tags.instruments == [InstrumentTag("ACME", "Acme Rocket Works", 2)]
-    assert tags.entities == [EntityTag("Acme Rocket Works", "company", 2)]
+    assert tags.instruments == [InstrumentTag("ACME", "Acme Rocket Works", 2, 0.38)]
+    assert tags.entities == [EntityTag("Acme Rocket Works", "company", 2, 0.38)]
 
 
 def test_a_user_added_company_links_to_its_alias_table_entry() -> None:
     tagger = Tagger(Registry.build([equity("AAPL", "Apple Inc.")]))
     tags = tagger.tag("Apple Inc. said Apple would buy back stock; AAPL rose.")
-    assert tags.instruments == [InstrumentTag("AAPL", "Apple Inc.", 3)]
-    assert tags.entities == [EntityTag("Apple", "company", 3)]
+    assert tags.instruments == [InstrumentTag("AAPL", "Apple Inc.", 3, 0.42)]
+    assert tags.entities == [EntityTag("Apple", "company", 3, 0.42)]
 
 
 def test_a_currency_yields_its_instrument_only_when_the_registry_has_it() -> None:
@@ -251,18 +251,18 @@ def test_a_currency_yields_its_instrument_only_when_the_registry_has_it() -> Non
     )
     with_it = Tagger(Registry.build([ruble])).tag(text)
     assert symbols(without) == set()
-    assert with_it.instruments == [InstrumentTag("USDRUB", "USD/RUB", 2)]
+    assert with_it.instruments == [InstrumentTag("USDRUB", "USD/RUB", 2, 0.38)]
     assert entities(with_it) == {("Russian Ruble", "currency"), ("Russia", "country")}
 
 
 def test_mentions_are_counted(tagger: Tagger) -> None:
     tags = tagger.tag("Gold rose. Spot gold then fell, and bullion ended flat.")
-    assert tags.instruments == [InstrumentTag("GC", "Gold", 3)]
+    assert tags.instruments == [InstrumentTag("GC", "Gold", 3, 0.42)]
 
 
 def test_a_title_mention_counts_too(tagger: Tagger) -> None:
     tags = tagger.tag("Prices rose on Friday.", title="Silver Hits a Record")
-    assert tags.instruments == [InstrumentTag("SI", "Silver", 1)]
+    assert tags.instruments == [InstrumentTag("SI", "Silver", 1, 0.54)]
 
 
 def test_tags_are_sorted_by_mentions_then_name(tagger: Tagger) -> None:
@@ -274,19 +274,19 @@ def test_a_surname_counts_only_after_the_full_name(tagger: Tagger) -> None:
     before = tagger.tag("Mr. Powell spoke. Powell left.")
     after = tagger.tag("Jerome Powell spoke. Mr. Powell left. Later Powell returned.")
     assert before == Tags([], [])
-    assert after.entities == [EntityTag("Jerome Powell", "person", 3)]
+    assert after.entities == [EntityTag("Jerome Powell", "person", 3, 0.42)]
 
 
 def test_a_surname_marked_not_bare_needs_an_honorific(tagger: Tagger) -> None:
     tags = tagger.tag("Masayoshi Son spoke. Son left. Mr. Son returned.")
-    assert tags.entities == [EntityTag("Masayoshi Son", "person", 2)]
+    assert tags.entities == [EntityTag("Masayoshi Son", "person", 2, 0.38)]
 
 
 def test_the_json_shape_is_exact(tagger: Tagger) -> None:
     payload = tagger.tag("Gold rose.").to_json()
     assert payload == {
-        "instruments": [{"symbol": "GC", "name": "Gold", "mentions": 1}],
-        "entities": [{"name": "Gold", "kind": "commodity", "mentions": 1}],
+        "instruments": [{"symbol": "GC", "name": "Gold", "mentions": 1, "relevance": 0.34}],
+        "entities": [{"name": "Gold", "kind": "commodity", "mentions": 1, "relevance": 0.34}],
     }
     assert json.loads(json.dumps(payload)) == payload
 

@@ -1,17 +1,19 @@
 """The gazetteer: every name the tagger looks for, and what each name stands for.
 
-It is built from two sources so that neither has to know about the other: the shipped alias
-table (``tickerwire/data/aliases.toml``: the many ways news names the S&P 500, gold or the
-Fed, plus companies, countries, central banks and people) and the instrument registry (the
-names, short names and symbols of whatever the user tracks). A user who adds ``AAPL`` gets it
-found by "Apple Inc.", ``$AAPL`` and, through the table's Apple entry, by plain "Apple".
+It is built from three sources so that none has to know about the others: reference data
+packages (every country, the constituents of the big indices: see ``reference.py``), the
+shipped alias table (``tickerwire/data/aliases.toml``: the many ways news names the S&P 500,
+gold or the Fed, central banks and people, and the context rules the packages cannot know),
+and the instrument registry (the names, short names and symbols of whatever the user tracks).
+A user who adds ``AAPL`` gets it found by "Apple Inc.", ``$AAPL`` and, through the table's
+Apple entry, by plain "Apple".
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,8 @@ class Context:
     followed_by: tuple[str, ...] = ()
     within: tuple[str, ...] = ()
     also_a_surname: bool = False
+    #: "Jordan Peterson", "Chad Smith": a hit followed by a capitalised word is a given name.
+    also_a_given_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,10 @@ class Entry:
     economy_symbols: tuple[str, ...] = ()
     surname: str | None = None
     bare_surname: bool = True
+    #: Registry symbols of the indices a company belongs to (Boeing: SPX, DJI).
+    index_symbols: tuple[str, ...] = ()
+    #: Whether the ticker counts written bare ("NVDA"), not only as "$NVDA" or "NYSE: NVDA".
+    bare_ticker: bool = True
 
     @property
     def all_symbols(self) -> tuple[str, ...]:
@@ -110,12 +118,82 @@ class AliasTable:
     entries: tuple[Entry, ...]
     #: Upper-case tokens that read as words: such tickers are trusted only as $cashtags.
     ticker_words: frozenset[str] = frozenset()
+    #: Capitals that do not stand for their country ([countries] capitals_not_metonyms).
+    capitals_not_metonyms: frozenset[str] = frozenset()
+    #: Company names that are ordinary words ([companies] names_that_are_words).
+    company_names_that_are_words: frozenset[str] = frozenset()
+
+    def merged(self, over: AliasTable) -> AliasTable:
+        """This table with ``over``'s entries laid on top (see :func:`merge_entries`)."""
+        return AliasTable(
+            tuple(merge_entries(self.entries, over.entries)),
+            self.ticker_words | over.ticker_words,
+            self.capitals_not_metonyms | over.capitals_not_metonyms,
+            self.company_names_that_are_words | over.company_names_that_are_words,
+        )
+
+
+def merge_entries(base: Iterable[Entry], over: Iterable[Entry]) -> list[Entry]:
+    """``base`` with ``over`` laid on top: an entry of ``over`` naming the same entity (or,
+    for companies, the same ticker) adds its names to the base entry and brings its own
+    context rules (added to the base's), symbols and ticker.
+
+    ``over``'s entries come first, so where both name different things alike ("Nasdaq" the
+    index, "Nasdaq, Inc." the company) ``over``'s meaning wins. This is how the alias table
+    refines a package's country ("Turkey" unless followed by "dinner") and how a user's extra
+    aliases refine the shipped table."""
+    rest = list(base)
+    where: dict[object, int] = {}
+    for i, entry in enumerate(rest):
+        for key in _merge_keys(entry):
+            where.setdefault(key, i)
+    merged: list[Entry] = []
+    taken: set[int] = set()
+    for entry in over:
+        found = next((where[k] for k in _merge_keys(entry) if k in where), None)
+        if found is None or found in taken:
+            merged.append(entry)
+            continue
+        taken.add(found)
+        old = rest[found]
+        merged.append(
+            replace(
+                entry,
+                symbols=tuple(dict.fromkeys(entry.symbols + old.symbols)),
+                ticker=entry.ticker or old.ticker,
+                aliases=tuple(dict.fromkeys(entry.aliases + old.aliases)),
+                exact=tuple(dict.fromkeys(entry.exact + old.exact)),
+                demonyms=tuple(dict.fromkeys(entry.demonyms + old.demonyms)),
+                economy_symbols=entry.economy_symbols or old.economy_symbols,
+                index_symbols=entry.index_symbols or old.index_symbols,
+                context=_both(old.context, entry.context),
+            )
+        )
+    return merged + [entry for i, entry in enumerate(rest) if i not in taken]
+
+
+def _both(one: Context, other: Context) -> Context:
+    """Every rule of either: a rule says when a hit means something else."""
+    return Context(
+        preceded_by=tuple(dict.fromkeys(one.preceded_by + other.preceded_by)),
+        followed_by=tuple(dict.fromkeys(one.followed_by + other.followed_by)),
+        within=tuple(dict.fromkeys(one.within + other.within)),
+        also_a_surname=one.also_a_surname or other.also_a_surname,
+        also_a_given_name=one.also_a_given_name or other.also_a_given_name,
+    )
+
+
+def _merge_keys(entry: Entry) -> list[object]:
+    keys: list[object] = [entry.entity] if entry.entity else []
+    if entry.entity is not None and entry.entity.kind == "company" and entry.ticker:
+        keys.append(("ticker", entry.ticker))
+    return keys
 
 
 _ENTRY_KEYS = {
     "name", "kind", "symbols", "ticker", "aliases", "exact", "unless_preceded_by",
-    "unless_followed_by", "unless_within", "also_a_surname", "demonyms", "economy_symbols",
-    "surname", "bare_surname",
+    "unless_followed_by", "unless_within", "also_a_surname", "also_a_given_name", "demonyms",
+    "economy_symbols", "surname", "bare_surname",
 }  # fmt: skip
 
 
@@ -138,7 +216,19 @@ def load_aliases(path: Path | None = None) -> AliasTable:
                 raise AliasTableError(f"entity listed twice: {entry.entity}")
             seen.add(entry.entity)
     words = document.get("tickers", {}).get("words", [])
-    return AliasTable(tuple(entries), frozenset(str(w).upper() for w in words))
+    return AliasTable(
+        tuple(entries),
+        frozenset(str(w).upper() for w in words),
+        frozenset(_names(document, "countries", "capitals_not_metonyms")),
+        frozenset(_names(document, "companies", "names_that_are_words")),
+    )
+
+
+def _names(document: Mapping[str, Any], table: str, key: str) -> list[str]:
+    values = document.get(table, {}).get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise AliasTableError(f"[{table}] {key} must be a list of non-empty strings")
+    return values
 
 
 def _entry(row: Mapping[str, Any], *, named: bool) -> Entry:
@@ -171,6 +261,7 @@ def _entry(row: Mapping[str, Any], *, named: bool) -> Entry:
             followed_by=strings("unless_followed_by", lower=True),
             within=strings("unless_within", lower=True),
             also_a_surname=bool(row.get("also_a_surname", False)),
+            also_a_given_name=bool(row.get("also_a_given_name", False)),
         ),
         demonyms=strings("demonyms"),
         economy_symbols=tuple(s.upper() for s in strings("economy_symbols")),
@@ -181,10 +272,12 @@ def _entry(row: Mapping[str, Any], *, named: bool) -> Entry:
 
 @dataclass(frozen=True)
 class Target:
-    """What one hit stands for: an entity, registry instruments, or both."""
+    """What one hit stands for: an entity, registry instruments, or both; and the indices a
+    named company belongs to, which the hit concerns less directly."""
 
     entity: Entity | None
     symbols: tuple[str, ...]
+    index_symbols: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,15 +322,17 @@ def build_gazetteer(registry: Registry, table: AliasTable) -> Gazetteer:
         else:
             bucket.append(alias)
 
-    def add_ticker(ticker: str, target: Target, context: Context) -> None:
+    def add_ticker(ticker: str, target: Target, context: Context, bare: bool = True) -> None:
         tickers.setdefault(ticker, target)
         add(Alias("$" + ticker, False, target, context))
-        if len(ticker) >= 3 and ticker not in table.ticker_words and not ticker.isdigit():
+        if bare and len(ticker) >= 3 and ticker not in table.ticker_words and not ticker.isdigit():
             add(Alias(ticker, True, target, context))
 
     linked: dict[str, tuple[Target, Context]] = {}
     for entry in table.entries:
-        target = Target(entry.entity, tuple(s for s in entry.all_symbols if s in tracked))
+        own = tuple(s for s in entry.all_symbols if s in tracked)
+        indices = tuple(s for s in entry.index_symbols if s in tracked and s not in own)
+        target = Target(entry.entity, own, indices)
         for symbol in entry.all_symbols:
             linked.setdefault(symbol, (target, entry.context))
         for text in entry.aliases + entry.demonyms:
@@ -245,7 +340,7 @@ def build_gazetteer(registry: Registry, table: AliasTable) -> Gazetteer:
         for text in entry.exact:
             add(Alias(text, True, target, entry.context))
         if entry.ticker:
-            add_ticker(entry.ticker, target, entry.context)
+            add_ticker(entry.ticker, target, entry.context, entry.bare_ticker)
         _add_economy(entry, tracked, add)
         if entry.entity is not None and entry.entity.kind == "person":
             surname = entry.surname or entry.entity.name.split()[-1]

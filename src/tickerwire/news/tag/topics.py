@@ -19,18 +19,25 @@ def article_tags(tags: Tags) -> ArticleTags:
     """The tagger's result as the article's tag rows: the one place tags become rows.
 
     Two names that slug alike (``S&P Global`` and ``S-P Global``) are one topic, so their
-    mentions are added up under the first name seen: a topic's slug is the key of its row.
+    mentions are added up under the first name seen, keeping the higher relevance: a topic's
+    slug is the key of its row.
     """
     entities: dict[str, ArticleEntity] = {}
     for entity in tags.entities:
         slug = entity_slug(entity.name)
         seen = entities.get(slug)
         entities[slug] = (
-            replace(seen, mentions=seen.mentions + entity.mentions)
+            replace(
+                seen,
+                mentions=seen.mentions + entity.mentions,
+                relevance=max(seen.relevance, entity.relevance),
+            )
             if seen
-            else ArticleEntity(slug, entity.name, entity.kind, entity.mentions)
+            else ArticleEntity(slug, entity.name, entity.kind, entity.mentions, entity.relevance)
         )
     return ArticleTags(
-        instruments=[ArticleInstrument(t.symbol, t.mentions) for t in tags.instruments],
+        instruments=[
+            ArticleInstrument(t.symbol, t.mentions, t.relevance) for t in tags.instruments
+        ],
         entities=list(entities.values()),
     )

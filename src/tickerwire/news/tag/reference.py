@@ -1,0 +1,160 @@
+"""Gazetteer entries built from reference data packages instead of hand-written lists.
+
+Countries come from ``countryinfo`` (name, spellings, demonym, capital, population), companies
+from ``pytickersymbols`` (index constituents with their tickers), their legal names shortened
+with ``cleanco``. The alias table then only says what a package cannot know: context rules
+("Turkey" the bird), extra names, and which names are also ordinary words. Building both
+lists takes a few tens of milliseconds, once per Tagger.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from cleanco import basename
+from countryinfo import all_countries
+from pytickersymbols import PyTickerSymbols
+
+from tickerwire.news.tag.gazetteer import AliasTable, Context, Entity, Entry, load_aliases
+
+#: pytickersymbols index name -> the registry symbol of that index (when it has one).
+INDEX_SYMBOLS: Mapping[str, str | None] = {
+    "S&P 500": "SPX",
+    "DOW JONES": "DJI",
+    "NASDAQ 100": "IXIC",
+    "FTSE 100": "FTSE",
+    "NIKKEI 225": "N225",
+    "EURO STOXX 50": None,
+    "DAX": None,
+    "CAC_40": None,
+}
+
+#: A capital stands for its country's government only in countries big enough to be news
+#: actors; below this "Victoria", "Male" or "Kingston" are far more often something else.
+CAPITAL_MIN_POPULATION = 4_000_000
+
+_PLAIN = frozenset(string.ascii_letters + " -.'&")
+_PARENTHESES = re.compile(r"\s*\(.*$")
+_SHARE_CLASS = re.compile(r"\s+(?:Class|Series)\s+[A-Z]$")
+
+
+def default_table(extra: Path | None = None) -> AliasTable:
+    """The reference entries, refined by the shipped alias table, refined in turn by the
+    user's own table at ``extra`` (setting ``tagging.extra_aliases``), if any."""
+    shipped = load_aliases()
+    table = reference_table(shipped).merged(shipped)
+    return table.merged(load_aliases(extra)) if extra is not None else table
+
+
+def reference_table(rules: AliasTable) -> AliasTable:
+    """Countries and companies from the packages, under the word lists of ``rules``."""
+    return AliasTable(tuple(country_entries(rules) + company_entries(rules)))
+
+
+def country_entries(rules: AliasTable) -> list[Entry]:
+    """Every country countryinfo knows: its name, plain spellings, demonym and capital.
+
+    Names and demonyms are matched in their own case (names in all upper case too, for
+    datelines): "turkey", "china" and "polish" are a bird, porcelain and a verb. A capital is matched after anything but a
+    US state ("Paris, Texas"), since many capitals are also American towns.
+    """
+    states = _us_states()
+    entries = []
+    for country in all_countries():
+        info = country.info()
+        name = str(info["name"])
+        spellings = [s for s in info.get("altSpellings") or [] if _plain_name(s)]
+        names = dict.fromkeys([name, *spellings])
+        demonym = str(info.get("demonym") or "")
+        demonyms = [demonym] if _plain_name(demonym) else []
+        exact = [*names, *(n.upper() for n in names), *demonyms]
+        capitals: list[str] = []
+        capital = _plain_capital(str(info.get("capital") or ""))
+        if (
+            capital
+            and capital not in rules.capitals_not_metonyms
+            and int(info.get("population") or 0) >= CAPITAL_MIN_POPULATION
+        ):
+            capitals = [capital, capital.upper()]
+        entries.append(
+            Entry(
+                entity=Entity(name, "country"),
+                exact=tuple(dict.fromkeys(exact + capitals)),
+                context=Context(followed_by=states) if capitals else Context(),
+            )
+        )
+    return entries
+
+
+def company_entries(rules: AliasTable) -> list[Entry]:
+    """Constituents of the indices in :data:`INDEX_SYMBOLS`, each with its ticker and the
+    registry symbols of the indices it belongs to (Boeing -> BA, SPX, DJI)."""
+    tickers = PyTickerSymbols()
+    by_name: dict[str, tuple[str, str, list[str]]] = {}
+    for index, symbol in INDEX_SYMBOLS.items():
+        for stock in tickers.get_stocks_by_index(index):
+            legal = str(stock["name"])
+            short = company_name(legal)
+            if not short:
+                continue
+            _, ticker, members = by_name.setdefault(short, (legal, str(stock["symbol"]), []))
+            if symbol and symbol not in members:
+                members.append(symbol)
+    entries = []
+    for short, (legal, ticker, members) in by_name.items():
+        word = short in rules.company_names_that_are_words
+        full = [n for n in dict.fromkeys([legal, _without_parentheses(legal)]) if n != short]
+        entries.append(
+            Entry(
+                entity=Entity(short, "company"),
+                ticker=ticker if _us_ticker(ticker) else None,
+                aliases=tuple(full),
+                exact=() if word else (short,),
+                index_symbols=tuple(members),
+                bare_ticker=False,
+            )
+        )
+    return entries
+
+
+def company_name(legal: str) -> str:
+    """ "The Boeing Company" -> "Boeing", "Alphabet Inc. (Class A)" -> "Alphabet"."""
+    name = _SHARE_CLASS.sub("", _without_parentheses(legal)).replace("\u2013", "-")
+    name = name.removeprefix("The ").strip()
+    cleaned = basename(name).strip(" ,")
+    return cleaned.removeprefix("The ").strip() or name
+
+
+def _without_parentheses(name: str) -> str:
+    return _PARENTHESES.sub("", name).strip()
+
+
+def _us_ticker(ticker: str) -> bool:
+    """US tickers only: "7203.T" or "BMW.DE" are not written so in English news; and those
+    only as "$BA" or "NYSE: BA", since bare tickers of five hundred companies are too often
+    words or abbreviations in capitals ("TECH", "WELL", "MAR")."""
+    return ticker.replace(".", "").isalpha() and "." not in ticker[:-2]
+
+
+def _plain_name(text: str) -> bool:
+    """A spelling English news uses: plain letters, not a code ("IRQ") nor a transliteration,
+    nor a catalogue form ("Korea, Republic of")."""
+    return len(text) > 3 and not text.isupper() and set(text) <= _PLAIN
+
+
+def _plain_capital(capital: str) -> str:
+    """ "Washington D.C." is written "Washington"; others as they are, when plain."""
+    capital = capital.removesuffix(" D.C.")
+    return capital if _plain_name(capital) else ""
+
+
+def _us_states() -> tuple[str, ...]:
+    """ ", texas", ", ga": what follows an American town that shares a capital's name."""
+    states: Iterable[str] = ()
+    for country in all_countries():
+        if country.info()["ISO"]["alpha2"] == "US":
+            states = country.info().get("provinces") or ()
+    return tuple(f", {state.lower()}" for state in states)
