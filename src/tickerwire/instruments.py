@@ -339,6 +339,15 @@ class Registry:
         order = [s.upper() for s in ribbon] if ribbon is not None else list(kept)
         return cls(kept.values(), [s for s in order if s not in dropped])
 
+    def merge(self, added: Iterable[Instrument]) -> list[Instrument]:
+        """Join instruments an admin added (``store/instruments.py``), off the ribbon; the
+        ones new to the registry are returned. A symbol the defaults or the settings
+        already define keeps that definition: settings are the operator's last word."""
+        joined = [i for i in added if i.symbol not in self._by_symbol]
+        for instrument in joined:
+            self._by_symbol[instrument.symbol] = instrument
+        return joined
+
     def __iter__(self) -> Iterator[Instrument]:
         return iter(self._by_symbol.values())
 
