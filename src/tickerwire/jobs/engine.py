@@ -59,6 +59,7 @@ RECOVER_STALLED_JOBS = "tickerwire.recover_stalled_jobs"
 FORGET_OLD_JOBS = "tickerwire.forget_old_jobs"
 DELIVER_ALERTS = "tickerwire.deliver_alerts"
 SEND_ALERT_DIGESTS = "tickerwire.send_alert_digests"
+MEASURE_REACTIONS = "tickerwire.measure_reactions"
 
 KEEP_FAILED_HOURS = 7 * 24
 """Failed jobs stay this long for anyone looking into them; successful ones go at once."""
@@ -194,6 +195,16 @@ def _register(app: App, jobs: JobSettings) -> None:
     )  # fmt: skip
     async def send_alert_digests(context: JobContext, timestamp: int) -> int:
         return (await tasks.send_alert_digests(_runtime(context))).sent
+
+    # Each horizon row is completed by a conditional update, so a second run at once
+    # measures nothing twice; the lock only spares it the work.
+    @app.periodic(cron="* * * * *", periodic_id="minute")
+    @app.task(
+        name=MEASURE_REACTIONS, queue=MARKETS, pass_context=True,
+        queueing_lock=MEASURE_REACTIONS, lock=MEASURE_REACTIONS,
+    )  # fmt: skip
+    async def measure_reactions(context: JobContext, timestamp: int) -> int:
+        return (await tasks.measure_reactions(_runtime(context))).measured
 
     # No lock on these two: a lock held by a job of a dead worker would stop the very job
     # that frees it, and running twice at once does no harm.

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 HOUR = 3600.0
 DIGEST_EVERY = 300.0
+MINUTE = 60.0
 
 
 async def run_in_process(runtime: Runtime, stop: asyncio.Event) -> None:
@@ -33,6 +34,7 @@ async def run_in_process(runtime: Runtime, stop: asyncio.Event) -> None:
         _repeat(stop, HOUR, "account pruning", lambda: tasks.prune_accounts(runtime)),
         _repeat(stop, tick, "alert delivery", lambda: tasks.deliver_alerts(runtime)),
         _repeat(stop, DIGEST_EVERY, "alert digests", lambda: tasks.send_alert_digests(runtime)),
+        _repeat(stop, MINUTE, "reaction measuring", lambda: tasks.measure_reactions(runtime)),
     )
 
 

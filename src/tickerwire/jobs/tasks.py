@@ -107,3 +107,9 @@ async def deliver_alerts(runtime: Runtime) -> outbox.DeliveryReport:
 async def send_alert_digests(runtime: Runtime) -> outbox.DeliveryReport:
     """Send the daily digest of every member whose digest hour has come."""
     return await outbox.send_digests(runtime, runtime.now())
+
+
+async def measure_reactions(runtime: Runtime) -> actions.MeasureReport:
+    """Measure the articles' reaction horizons that are due; the due rows are in the
+    database, so one missed while stopped is simply due at the next run."""
+    return await actions.measure_reactions(runtime)

@@ -61,10 +61,23 @@ def quote_source(symbol: str) -> str:
     return f"quote:{symbol}"
 
 
+def reaction_source(article_id: int | str) -> str:
+    """The source of what shows the market's reaction to one article."""
+    return f"reaction:{article_id}"
+
+
+def symbol_reactions_source(symbol: str) -> str:
+    """The source of what ranks ``symbol``'s stories by the moves after them."""
+    return f"reactions:{symbol}"
+
+
 def sources_of(event: Event) -> Sources:
     """The sources an event changes."""
     if event.topic == "quote":
         return (QUOTES, quote_source(event.key))
+    if event.topic == "reaction":
+        symbols = event.data.get("symbols", [])
+        return (reaction_source(event.key), *map(symbol_reactions_source, symbols))
     if event.topic == NEWS:
         return (NEWS,)
     return (EVERYTHING,)
