@@ -12,6 +12,7 @@ are what we measure in, and a break only moves the end of a short horizon by its
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -52,7 +53,10 @@ class Window:
 def _zone(calendar_code: str) -> ZoneInfo:
     if calendar_code == ALWAYS_OPEN:
         return ZoneInfo("UTC")
-    return ZoneInfo(str(xcals.get_calendar(calendar_code).tz))
+    with warnings.catch_warnings():
+        # pandas deprecations raised inside exchange_calendars, not by our use of it.
+        warnings.filterwarnings("ignore", module=r"pandas\.")
+        return ZoneInfo(str(xcals.get_calendar(calendar_code).tz))
 
 
 def _wall_time(instant: datetime, zone: ZoneInfo) -> str:
