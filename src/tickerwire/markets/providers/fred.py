@@ -18,7 +18,7 @@ from tickerwire.config import ProviderSettings
 from tickerwire.instruments import Instrument
 from tickerwire.markets.providers.base import ProviderError
 from tickerwire.markets.providers.convert import day_start, make_bar, price_of
-from tickerwire.markets.providers.http import HttpProvider
+from tickerwire.markets.providers.http import HttpProvider, service_said
 from tickerwire.markets.providers.treasury import NEW_YORK, close_of
 from tickerwire.markets.quotes import BadMarketData, Bar, Interval, PriceKind, Quote
 from tickerwire.net.errors import HTTPStatusError
@@ -96,7 +96,9 @@ class FredProvider(HttpProvider):
                 ) from error
             raise
         if isinstance(payload, dict) and "error_message" in payload:
-            raise ProviderError(self.name, f"error for {series}: {payload['error_message']}")
+            raise ProviderError(
+                self.name, f"error for {series}: {service_said(payload['error_message'])}"
+            )
         observations = payload.get("observations") if isinstance(payload, dict) else None
         if not isinstance(observations, list):
             raise self.malformed(f"no observations list for {series}")

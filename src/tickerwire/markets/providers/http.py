@@ -90,7 +90,10 @@ class HttpProvider:
             raise ProviderError(self.name, f"{type(error).__name__}: {error}") from error
 
     async def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
-        response = await self.get(url, params)
+        return self.json_of(await self.get(url, params), url)
+
+    def json_of(self, response: FetchResponse, url: str) -> Any:
+        """The JSON body of ``response``, or a ProviderError saying what came instead."""
         if looks_like_html(response.content):
             raise self.html_page(url)
         try:
@@ -114,6 +117,13 @@ class HttpProvider:
             f"answered with an HTML page instead of data from {url} "
             "(maintenance, consent or block page?)",
         )
+
+
+def service_said(message: object, limit: int = 160) -> str:
+    """A service's own error text, fit for our error line: one line of printable
+    characters, clipped. The service controls it, so it is quoted, never trusted."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(message)).split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def looks_like_html(content: bytes) -> bool:
