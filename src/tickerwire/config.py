@@ -293,6 +293,18 @@ class LogSettings(BaseModel):
     )
 
 
+class TaggingSettings(BaseModel):
+    """How articles are tagged (see news/tag/ and docs/configuration.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extra_aliases: Path | None = Field(
+        default=None,
+        description="a TOML file in the alias table's format whose entries are added to the "
+        "shipped ones (same entity or ticker: its names and rules are added to that entry)",
+    )
+
+
 class AccountSettings(BaseModel):
     """Readers' accounts (see docs/accounts.md): who may sign up, how long a session lasts,
     how sign-in is throttled. Everything readable without an account stays readable,
@@ -389,6 +401,7 @@ class Settings(BaseSettings):
     logs: LogSettings = Field(default_factory=LogSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    tagging: TaggingSettings = Field(default_factory=TaggingSettings)
     poller_enabled: bool = Field(default=True, description="run pollers inside `serve`")
     default_feeds: list[str] = Field(
         default_factory=lambda: list(DEFAULT_FEEDS),
