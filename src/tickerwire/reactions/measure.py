@@ -38,8 +38,8 @@ def _end(
     connection: Connection, symbol: str, item: PendingReaction, start: PricePoint | None
 ) -> PricePoint | None:
     end = price_at(connection, symbol, item.end_time)
-    if end is None or start is None or end.time < start.time:
-        return None
+    if end is None or start is None or end.time <= max(start.time, item.start_time):
+        return None  # no price made inside the window: nothing measured it
     return end
 
 
