@@ -13,9 +13,14 @@ from support.provider_server import ProviderServer
 from tickerwire.config import ProviderSettings
 from tickerwire.instruments import Instrument, Registry
 from tickerwire.markets.providers.base import Provider
+from tickerwire.markets.providers.coinbase import CoinbaseProvider
 from tickerwire.markets.providers.coingecko import CoinGeckoProvider
+from tickerwire.markets.providers.ecb import EcbProvider
+from tickerwire.markets.providers.fred import FredProvider
 from tickerwire.markets.providers.http import HttpProvider
 from tickerwire.markets.providers.stooq import StooqProvider
+from tickerwire.markets.providers.treasury import TreasuryProvider
+from tickerwire.markets.providers.twelvedata import TwelveDataProvider
 from tickerwire.markets.providers.yahoo import YahooProvider
 from tickerwire.markets.quotes import Interval
 from tickerwire.net.fetch import Fetcher
@@ -24,6 +29,7 @@ pytestmark = pytest.mark.anyio
 
 REGISTRY = Registry.build()
 START = datetime(2024, 11, 20, tzinfo=UTC)
+CURVE_2024 = "/resource-center/data-chart-center/interest-rates/daily-treasury-rates.csv/2024/all"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Case:
     interval: Interval
     quote_route: tuple[str, str]
     history_route: tuple[str, str]
+    also_route: tuple[str, str] | None = None  # a second endpoint a quote needs
 
 
 CASES = {
@@ -59,6 +66,42 @@ CASES = {
         ("/api/v3/simple/price", "coingecko/simple_price.json"),
         ("/api/v3/coins/bitcoin/market_chart/range", "coingecko/market_chart_range.json"),
     ),
+    "coinbase": Case(
+        lambda s, f: CoinbaseProvider(s, f, max_bytes=65536),
+        REGISTRY.get("BTCUSD"),
+        Interval.H1,
+        ("/products/BTC-USD/ticker", "coinbase/ticker_btc_usd.json"),
+        ("/products/BTC-USD/candles", "coinbase/candles_btc_usd_hourly.json"),
+        ("/products/BTC-USD/stats", "coinbase/stats_btc_usd.json"),
+    ),
+    "ecb": Case(
+        lambda s, f: EcbProvider(s, f, max_bytes=65536),
+        REGISTRY.get("EURUSD"),
+        Interval.D1,
+        ("/stats/eurofxref/eurofxref-daily.xml", "ecb/eurofxref_daily.xml"),
+        ("/stats/eurofxref/eurofxref-hist-90d.xml", "ecb/eurofxref_hist_90d.xml"),
+    ),
+    "treasury": Case(
+        lambda s, f: TreasuryProvider(s, f, max_bytes=65536, clock=lambda: START),
+        REGISTRY.get("TNX"),
+        Interval.D1,
+        (CURVE_2024, "treasury/yield_curve_2024.csv"),
+        (CURVE_2024, "treasury/yield_curve_2024.csv"),
+    ),
+    "fred": Case(
+        lambda s, f: FredProvider(s, f, max_bytes=65536),
+        REGISTRY.get("TNX"),
+        Interval.D1,
+        ("/fred/series/observations", "fred/observations_dgs10_latest.json"),
+        ("/fred/series/observations", "fred/observations_dgs10_range.json"),
+    ),
+    "twelvedata": Case(
+        lambda s, f: TwelveDataProvider(s, f, max_bytes=65536),
+        REGISTRY.get("BTCUSD"),
+        Interval.D1,
+        ("/quote", "twelvedata/quote_single.json"),
+        ("/time_series", "twelvedata/time_series_eurusd_daily.json"),
+    ),
 }
 
 
@@ -72,6 +115,12 @@ def provider(case: Case, provider_settings: ProviderSettings, fetcher: Fetcher) 
     return case.make(provider_settings, fetcher)
 
 
+def serve_quote(server: ProviderServer, case: Case) -> None:
+    server.serve_file(*case.quote_route)
+    if case.also_route is not None:
+        server.serve_file(*case.also_route)
+
+
 async def test_it_is_a_real_provider(provider: HttpProvider, case: Case) -> None:
     assert isinstance(provider, Provider)
     assert not provider.simulated
@@ -81,7 +130,7 @@ async def test_it_is_a_real_provider(provider: HttpProvider, case: Case) -> None
 async def test_quotes_are_keyed_by_our_symbol_and_name_the_provider(
     server: ProviderServer, provider: HttpProvider, case: Case
 ) -> None:
-    server.serve_file(*case.quote_route)
+    serve_quote(server, case)
     quotes = await provider.quotes([case.instrument])
     assert list(quotes) == [case.instrument.symbol]
     assert all(q.symbol == symbol and q.provider == provider.name for symbol, q in quotes.items())
@@ -90,7 +139,7 @@ async def test_quotes_are_keyed_by_our_symbol_and_name_the_provider(
 async def test_quote_times_are_utc(
     server: ProviderServer, provider: HttpProvider, case: Case
 ) -> None:
-    server.serve_file(*case.quote_route)
+    serve_quote(server, case)
     quotes = await provider.quotes([case.instrument])
     assert all(q.as_of.utcoffset() == timedelta(0) for q in quotes.values())
 

@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from tickerwire.config import Settings
 from tickerwire.markets.providers.base import Provider
+from tickerwire.markets.providers.coinbase import CoinbaseProvider
 from tickerwire.markets.providers.coingecko import CoinGeckoProvider
+from tickerwire.markets.providers.ecb import EcbProvider
+from tickerwire.markets.providers.fred import FredProvider
+from tickerwire.markets.providers.kraken import KrakenProvider
 from tickerwire.markets.providers.replay import ReplayProvider
 from tickerwire.markets.providers.simulated import SimulatedProvider
 from tickerwire.markets.providers.stooq import StooqProvider
+from tickerwire.markets.providers.treasury import TreasuryProvider
+from tickerwire.markets.providers.twelvedata import TwelveDataProvider
 from tickerwire.markets.providers.yahoo import YahooProvider
 from tickerwire.net.fetch import Fetcher
 from tickerwire.types import Clock, utc_now
 
-KNOWN = ("yahoo", "stooq", "coingecko", "replay", "simulated")
+KNOWN = (
+    "yahoo",
+    "stooq",
+    "coingecko",
+    "coinbase",
+    "kraken",
+    "ecb",
+    "treasury",
+    "fred",
+    "twelvedata",
+    "replay",
+    "simulated",
+)
 
 
 def build_providers(
@@ -28,6 +46,18 @@ def build_providers(
             providers.append(StooqProvider(chosen, fetcher, max_bytes=cap))
         elif name == "coingecko":
             providers.append(CoinGeckoProvider(chosen, fetcher, max_bytes=cap))
+        elif name == "coinbase":
+            providers.append(CoinbaseProvider(chosen, fetcher, max_bytes=cap))
+        elif name == "kraken":
+            providers.append(KrakenProvider(chosen, fetcher, max_bytes=cap))
+        elif name == "ecb":
+            providers.append(EcbProvider(chosen, fetcher, max_bytes=cap))
+        elif name == "treasury":
+            providers.append(TreasuryProvider(chosen, fetcher, max_bytes=cap, clock=clock))
+        elif name == "fred":
+            providers.append(FredProvider(chosen, fetcher, max_bytes=cap))
+        elif name == "twelvedata":
+            providers.append(TwelveDataProvider(chosen, fetcher, max_bytes=cap))
         elif name == "replay":
             if chosen.replay_dir is None:
                 raise ValueError("the replay provider needs providers.replay_dir")
