@@ -33,6 +33,7 @@ from tickerwire.reactions.snapshot import PublicationPrices
 from tickerwire.store import db
 from tickerwire.store.accounts import AccountStore
 from tickerwire.store.hosts import HostStore
+from tickerwire.store.instruments import merge_added
 from tickerwire.store.markets import MarketStore
 from tickerwire.store.news import NewsStore
 from tickerwire.types import Clock, utc_now
@@ -67,6 +68,7 @@ class Runtime:
             db.upgrade(engine)
             ensure_schema(engine)  # the job engine's tables, on PostgreSQL
         registry = settings.registry
+        merge_added(registry, engine)
         bus: Bus = (
             RedisBus(settings.redis_url, channel=settings.redis_channel or CHANNEL)
             if settings.redis_url
@@ -81,10 +83,9 @@ class Runtime:
         def stale(instrument: Instrument, quote: Quote) -> bool:
             return is_stale(instrument, quote, clock(), stale_after)
 
-        chain = FailoverChain(
+        chain = FailoverChain.from_settings(
             build_providers(settings, fetcher, clock=clock),
-            retry_base=settings.providers.retry_base_seconds,
-            retry_max=settings.providers.retry_max_seconds,
+            settings.providers,
             is_stale=stale,
             clock=clock,
         )

@@ -20,6 +20,7 @@ from tickerwire.live.bus import Bus, Event
 from tickerwire.markets import backfill, calendar
 from tickerwire.markets.providers.chain import FailoverChain
 from tickerwire.markets.quotes import Interval, Quote
+from tickerwire.store.instruments import InstrumentStore
 from tickerwire.store.markets import MarketStore
 from tickerwire.types import Clock, utc_now
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 QUOTE_TOPIC = "quote"
 _STARTUP_SPAN = timedelta(days=366)
+_JOIN_EVERY = timedelta(seconds=30)
+"""How often the poller looks for instruments added by another process."""
 
 
 def quote_event(quote: Quote, instrument: Instrument) -> Event:
@@ -63,6 +66,7 @@ class Poller:
         self.bus = bus
         self.settings = settings
         self.clock = clock
+        self.instruments = InstrumentStore(store.engine)
         self._next_due: dict[str, datetime] = {}
 
     def interval_for(self, instrument: Instrument, now: datetime) -> timedelta:
@@ -88,8 +92,16 @@ class Poller:
         return filled
 
     def save_health(self) -> None:
-        """Store how each provider is doing, for the pages of every process to show."""
+        """Store how each provider is doing, and its verdict per instrument, for the pages
+        of every process to show."""
         self.store.save_health(asdict(h) for h in self.chain.health())
+        self.instruments.save_sources(self.chain.sources())
+
+    def join_added(self) -> None:
+        """Take in instruments an admin added (in this process or another) since the last
+        look, and the store's latest quotes as the chain's last trusted ones."""
+        self.registry.merge(self.instruments.added())
+        self.chain.remember(self.store.latest_quotes())
 
     async def refresh(self, instruments: Iterable[Instrument] | None = None) -> dict[str, Quote]:
         """One cycle for ``instruments`` (all by default): fetch, store, publish."""
@@ -131,8 +143,12 @@ class Poller:
         except Exception:
             log.exception("session backfill failed; sparklines fill in as quotes arrive")
         last_prune = self.clock() - timedelta(days=1)
+        last_join = last_prune
         while not stop.is_set():
             now = self.clock()
+            if now - last_join > _JOIN_EVERY:
+                await asyncio.to_thread(self.join_added)
+                last_join = now
             due = self.due(now)
             if due:
                 try:

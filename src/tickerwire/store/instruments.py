@@ -3,19 +3,36 @@ last said about each instrument (the failover chain's verdicts)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from tickerwire.instruments import AssetClass, Instrument
+from tickerwire.instruments import AssetClass, Instrument, Registry
 from tickerwire.markets.providers.chain import SourceState
 from tickerwire.store.schema import instruments, provider_quotes
 from tickerwire.store.upsert import upsert
 
+log = logging.getLogger(__name__)
+
 _SOURCE_FIELDS = [c.name for c in provider_quotes.columns]
+
+
+def merge_added(registry: Registry, engine: Engine) -> list[Instrument]:
+    """Join the stored added instruments to ``registry``; the newly joined are returned.
+
+    A store that is not there yet (not migrated, its server down) adds none rather than
+    stopping the process: the health checks say what is wrong with it.
+    """
+    try:
+        return registry.merge(InstrumentStore(engine).added())
+    except SQLAlchemyError as error:
+        log.warning("added instruments not loaded: %s", str(error).splitlines()[0])
+        return []
 
 
 def _instrument_from_row(row: Any) -> Instrument:

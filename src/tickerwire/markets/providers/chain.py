@@ -125,6 +125,10 @@ class FailoverChain:
         is_stale: Callable[[Instrument, Quote], bool],
         clock: Clock = utc_now,
     ) -> FailoverChain:
+        """The chain as settings describe it; a chain naming an unknown provider is refused."""
+        from tickerwire.markets.providers.factory import KNOWN
+
+        ChainPlan(settings.order, settings.chains, known=KNOWN)
         return cls(
             providers,
             retry_base=settings.retry_base_seconds,
