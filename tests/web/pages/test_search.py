@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from tickerwire.runtime import Runtime
 from tickerwire.store import search
+from tickerwire.web.pages import search as search_page
 
 
 def result_count(client: TestClient, query: str) -> str:
@@ -38,3 +39,30 @@ def test_a_count_past_the_limit_is_shown_with_a_plus(
         body = client.get(path, params={"q": "prices"}).json()
         assert (body["total"], body["total_capped"], body["total_text"]) == (1, True, "1+")
         assert len(body["hits"]) == 2
+
+
+def pager(client: TestClient, query: str, page: int) -> str:
+    response = client.get("/search", params={"q": query, "page": page})
+    nav = HTMLParser(response.text).css_first("nav.pager")
+    return " ".join(nav.text().split()) if nav is not None else ""
+
+
+def test_past_a_capped_count_the_pager_goes_on_while_there_are_more_matches(
+    news_portal: tuple[TestClient, Runtime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _ = news_portal
+    monkeypatch.setattr(search, "COUNT_LIMIT", 1)
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 1)
+    assert pager(client, "prices", 1) == "Page 1 Next"
+    assert pager(client, "prices", 2) == "Previous Page 2"
+    twin = client.get("/search.json", params={"q": "prices", "page": 2}).json()
+    assert (twin["total_text"], twin["next_page"], len(twin["hits"])) == ("1+", None, 1)
+
+
+def test_an_exact_count_names_the_last_page(
+    news_portal: tuple[TestClient, Runtime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _ = news_portal
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 1)
+    assert pager(client, "prices", 1) == "Page 1 of 2 Next"
+    assert pager(client, "prices", 2) == "Previous Page 2 of 2"

@@ -1,6 +1,11 @@
 """The search page: full-text search over stored articles, with filters; its twin is the
 same answer as /api/v1/search. Matches are counted up to the store's COUNT_LIMIT: past it
 the page says "1,000+ results" and the JSON has ``total_capped`` true.
+
+Pages run through the store's ranked window (its newest RANKED_WINDOW matches), not through
+the count: a capped count says nothing of where the matches end, so past it the pager offers
+the next page while there is one more match to show, up to the window's last page, and says "Page 7"
+rather than inventing "of 50".
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from tickerwire import humanize
 from tickerwire.runtime import Runtime
-from tickerwire.store.search import SearchQuery, SearchStore
+from tickerwire.store.search import RANKED_WINDOW, SearchQuery, SearchStore
 from tickerwire.web.parts import SymbolLink
 from tickerwire.web.twins import Page, PageRequest
 
@@ -45,7 +50,8 @@ class SearchPage(BaseModel):
     total_capped: bool
     total_text: str  # "7", "1,000+"
     page: int
-    pages: int
+    pages: int  # pages the count makes; past a capped count, the window's last page
+    next_page: int | None  # None on the last page with results
     hits: list[Hit]
     publishers: list[str]
     symbol_match: SymbolLink | None
@@ -78,7 +84,8 @@ def search(
     first, last = _day(since, "since"), _day(until, "until")
     if first and last and first > last:
         raise SearchError("'since' is after 'until'")
-    page = max(1, min(page, 500))
+    last_page = RANKED_WINDOW // PAGE_SIZE  # only the ranked window's matches are shown
+    page = max(1, min(page, last_page))
     store = SearchStore(runtime.engine)
     now = runtime.now()
     result = store.search(
@@ -88,13 +95,15 @@ def search(
             symbol=symbol or None,
             since=datetime.combine(first, time(0), tzinfo=UTC) if first else None,
             until=datetime.combine(last, time(0), tzinfo=UTC) + timedelta(days=1) if last else None,
-            limit=PAGE_SIZE,
+            limit=PAGE_SIZE + 1,  # one more than shown: is there a next page?
             offset=(page - 1) * PAGE_SIZE,
         ),
         now=now,
     )
     zone = runtime.settings.timezone
     exact = q.upper()
+    pages = last_page if result.capped else max(1, -(-result.total // PAGE_SIZE))
+    more = len(result.hits) > PAGE_SIZE
     return SearchPage(
         query=q,
         publisher=publisher or None,
@@ -105,7 +114,8 @@ def search(
         total_capped=result.capped,
         total_text=f"{result.total:,}" + ("+" if result.capped else ""),
         page=page,
-        pages=max(1, -(-result.total // PAGE_SIZE)),
+        pages=pages,
+        next_page=page + 1 if page < pages and more else None,
         hits=[
             Hit(
                 id=h.article_id,
@@ -118,7 +128,7 @@ def search(
                 path=f"/article/{h.article_id}",
                 score=h.score,
             )
-            for h in result.hits
+            for h in result.hits[:PAGE_SIZE]
         ],
         publishers=store.publishers(),
         symbol_match=(
