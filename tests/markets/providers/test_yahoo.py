@@ -44,6 +44,15 @@ async def test_a_quote_comes_from_the_chart_meta(
     assert quote.as_of == datetime(2024, 11, 22, 21, 0, tzinfo=UTC)
 
 
+async def test_requests_carry_the_browser_user_agent_of_the_settings(
+    server: ProviderServer, yahoo: YahooProvider, provider_settings: ProviderSettings
+) -> None:
+    server.serve_file(CHART + "^GSPC", "yahoo/chart_gspc_1d.json")
+    await yahoo.quotes([SPX])
+    sent = server.requests[0].headers["user-agent"]
+    assert sent == provider_settings.yahoo_user_agent and sent.startswith("Mozilla/5.0")
+
+
 async def test_the_day_open_is_the_first_non_null_open(
     server: ProviderServer, yahoo: YahooProvider
 ) -> None:

@@ -48,7 +48,12 @@ class YahooProvider(HttpProvider):
         max_bytes: int,
         concurrency: int = 4,
     ) -> None:
-        super().__init__(settings.yahoo_base_url, fetcher, max_bytes=max_bytes)
+        super().__init__(
+            settings.yahoo_base_url,
+            fetcher,
+            max_bytes=max_bytes,
+            headers={"User-Agent": settings.yahoo_user_agent},
+        )
         self._concurrency = concurrency
 
     async def quotes(self, instruments: Sequence[Instrument]) -> dict[str, Quote]:
