@@ -104,6 +104,12 @@ class ProviderSettings(BaseModel):
         ),
         description="Yahoo refuses (429) requests whose User-Agent is not a browser's",
     )
+    yahoo_cookie_url: str | None = Field(
+        default=None,
+        description="where Yahoo's session cookie comes from (https://fc.yahoo.com); when "
+        "set, quotes come batched from /v7/finance/quote with a crumb, else one chart "
+        "request per symbol",
+    )
     stooq_base_url: str = "https://stooq.com"
     coingecko_base_url: str = "https://api.coingecko.com"
     coinbase_base_url: str = "https://api.exchange.coinbase.com"
