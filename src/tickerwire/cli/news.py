@@ -40,8 +40,13 @@ def extract(paths: tuple[Path, ...], url: str | None) -> None:
 @click.pass_context
 def tag(ctx: click.Context, title: str | None) -> None:
     """Read text on standard input; print the instruments and entities it names, as JSON."""
+    from tickerwire.news.tag.gazetteer import AliasTableError
     from tickerwire.news.tag.tagger import Tagger
 
     text = sys.stdin.read()
-    tagger = Tagger(settings_from(ctx).registry)
+    settings = settings_from(ctx)
+    try:
+        tagger = Tagger(settings.registry, extra_aliases=settings.tagging.extra_aliases)
+    except AliasTableError as error:
+        fail(f"tagging.extra_aliases: {error}")
     click.echo(json.dumps(tagger.tag(text, title=title).to_json(), ensure_ascii=False))

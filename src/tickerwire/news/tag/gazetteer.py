@@ -14,6 +14,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -193,35 +194,53 @@ def _merge_keys(entry: Entry) -> list[object]:
 _ENTRY_KEYS = {
     "name", "kind", "symbols", "ticker", "aliases", "exact", "unless_preceded_by",
     "unless_followed_by", "unless_within", "also_a_surname", "also_a_given_name", "demonyms",
-    "economy_symbols", "surname", "bare_surname",
+    "economy_symbols", "surname", "bare_surname", "role", "checked",
 }  # fmt: skip
 
 
+#: The shipped tables, read in this order as one (see each file's header for its source).
+SHIPPED_TABLES = (
+    "aliases.toml",
+    "commodities.toml",
+    "currencies.toml",
+    "central_banks.toml",
+    "people.toml",
+)
+
+
 def load_aliases(path: Path | None = None) -> AliasTable:
-    """The alias table at ``path``, or the one shipped with Tickerwire."""
+    """The alias table at ``path``, or the shipped tables read as one."""
     if path is None:
-        raw = resources.files("tickerwire").joinpath("data/aliases.toml").read_bytes()
+        data = resources.files("tickerwire").joinpath("data")
+        documents = [_document(data.joinpath(n).read_bytes(), n) for n in SHIPPED_TABLES]
     else:
-        raw = path.read_bytes()
-    try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise AliasTableError(f"alias table is not valid TOML: {exc}") from exc
-    entries = [_entry(row, named=True) for row in document.get("entity", [])]
-    entries += [_entry(row, named=False) for row in document.get("instrument", [])]
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise AliasTableError(f"cannot read alias table {path}: {exc.strerror}") from exc
+        documents = [_document(raw, str(path))]
+    entries = [_entry(row, named=True) for d in documents for row in d.get("entity", [])]
+    entries += [_entry(row, named=False) for d in documents for row in d.get("instrument", [])]
     seen: set[Entity] = set()
     for entry in entries:
         if entry.entity is not None:
             if entry.entity in seen:
                 raise AliasTableError(f"entity listed twice: {entry.entity}")
             seen.add(entry.entity)
-    words = document.get("tickers", {}).get("words", [])
+    words = [w for d in documents for w in d.get("tickers", {}).get("words", [])]
     return AliasTable(
         tuple(entries),
         frozenset(str(w).upper() for w in words),
-        frozenset(_names(document, "countries", "capitals_not_metonyms")),
-        frozenset(_names(document, "companies", "names_that_are_words")),
+        frozenset(n for d in documents for n in _names(d, "countries", "capitals_not_metonyms")),
+        frozenset(n for d in documents for n in _names(d, "companies", "names_that_are_words")),
     )
+
+
+def _document(raw: bytes, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise AliasTableError(f"alias table {source} is not valid TOML: {exc}") from exc
 
 
 def _names(document: Mapping[str, Any], table: str, key: str) -> list[str]:
@@ -235,6 +254,10 @@ def _entry(row: Mapping[str, Any], *, named: bool) -> Entry:
     unknown = set(row) - _ENTRY_KEYS
     if unknown:
         raise AliasTableError(f"unknown keys {sorted(unknown)} in alias entry {dict(row)!r}")
+    if not isinstance(row.get("role", ""), str) or not isinstance(
+        row.get("checked", date.min), date
+    ):
+        raise AliasTableError(f"role must be a string and checked a date: {dict(row)!r}")
     entity = None
     if named:
         kind = row.get("kind")

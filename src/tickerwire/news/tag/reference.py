@@ -45,8 +45,10 @@ def default_table(extra: Path | None = None) -> AliasTable:
     """The reference entries, refined by the shipped alias table, refined in turn by the
     user's own table at ``extra`` (setting ``tagging.extra_aliases``), if any."""
     shipped = load_aliases()
-    table = reference_table(shipped).merged(shipped)
-    return table.merged(load_aliases(extra)) if extra is not None else table
+    user = load_aliases(extra) if extra is not None else None
+    rules = shipped.merged(user) if user is not None else shipped
+    table = reference_table(rules).merged(shipped)
+    return table.merged(user) if user is not None else table
 
 
 def reference_table(rules: AliasTable) -> AliasTable:
@@ -58,8 +60,8 @@ def country_entries(rules: AliasTable) -> list[Entry]:
     """Every country countryinfo knows: its name, plain spellings, demonym and capital.
 
     Names and demonyms are matched in their own case (names in all upper case too, for
-    datelines): "turkey", "china" and "polish" are a bird, porcelain and a verb. A capital is matched after anything but a
-    US state ("Paris, Texas"), since many capitals are also American towns.
+    datelines): "turkey", "china" and "polish" are a bird, porcelain and a verb. A capital
+    counts unless a US state follows it ("Paris, Texas"): many are also American towns.
     """
     states = _us_states()
     entries = []
