@@ -92,7 +92,7 @@ class Runtime:
         markets = MarketStore(engine)
         poller = Poller(registry, chain, markets, bus, settings.poll, clock=clock)
         news = NewsStore(engine, PublicationPrices(registry))
-        tagger = Tagger(registry)
+        tagger = Tagger(registry, extra_aliases=settings.tagging.extra_aliases)
         media = _media_proxy(settings, fetcher, clock) if settings.media.enabled else None
         pipeline = NewsPipeline(
             news,
