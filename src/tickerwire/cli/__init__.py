@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from tickerwire import __version__
-from tickerwire.cli import db, feeds, hosts, markets, news, serve, users
+from tickerwire.cli import db, feeds, hosts, instruments, markets, news, providers, serve, users
 from tickerwire.cli.common import setup_logging
 
 
@@ -31,6 +31,8 @@ for command in (
     serve.worker,
     markets.quotes,
     markets.backfill,
+    providers.providers,
+    instruments.instruments,
     feeds.feeds,
     hosts.hosts,
     news.extract,
