@@ -11,7 +11,10 @@ neighbour hurts both alike, and the table prints requests per second as a ratio 
 nginx in the same round, p50 and p99 latency, and the load average after every run.
 
 nginx serving files is the ceiling for a page assembled from ready bytes: the goal is at
-least half its throughput and a p99 at or under 15 ms.
+least half its throughput and a p99 at or under 15 ms. A third server shows how much of the
+gap is ours: ``bare_asgi.py``, uvicorn as the portal runs it (uvloop, httptools, no access
+log) with an app that only sends the same saved bytes, the most any one Python process
+serving HTTP through uvicorn gets here; "ours/bare" is the share of that our own code keeps.
 
     .venv/bin/python bench/http_pages.py [--duration 10] [--connections 64] [--rounds 2]
         [--server-cmd "uvicorn ... --port {port}"] [--nginx-workers 1]
@@ -20,6 +23,7 @@ least half its throughput and a p99 at or under 15 ms.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -29,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +43,7 @@ from rich.table import Table
 import servers
 from common import load_average
 
+BENCH = Path(__file__).resolve().parent
 GOAL_RATIO = 0.5
 GOAL_P99_MS = 15.0
 #: Response headers nginx adds itself, or must not copy.
@@ -210,12 +216,33 @@ def main() -> int:
                 nginx_locations(pages, prefix / "www"),
                 workers=args.nginx_workers,
             )
-            with servers.nginx(prefix, conf, nginx_port) as baseline:
-                for page in pages:
-                    status, body = servers.http_get(host, nginx_port, page.path)
-                    if status != 200 or len(body) != len(page.body):
-                        raise RuntimeError(f"nginx serves {page.path} wrongly ({status})")
-                return run_rounds(console, args, pages, ours, baseline)
+            with (
+                servers.nginx(prefix, conf, nginx_port) as baseline,
+                bare_server(pages, work / "bare") as bare,
+            ):
+                for server in (baseline, bare):
+                    for page in pages:
+                        status, body = servers.http_get(host, server.port, page.path)
+                        if status != 200 or len(body) != len(page.body):
+                            raise RuntimeError(f"{server.name} serves {page.path} wrongly")
+                return run_rounds(console, args, pages, ours, baseline, bare)
+
+
+@contextlib.contextmanager
+def bare_server(pages: list[Page], folder: Path) -> Iterator[servers.Server]:
+    """``bare_asgi.py`` under uvicorn, serving the saved pages with their headers."""
+    folder.mkdir(parents=True)
+    manifest = []
+    for number, page in enumerate(pages):
+        (folder / f"{number}.body").write_bytes(page.body)
+        manifest.append({"path": page.path, "file": f"{number}.body", "headers": page.headers})
+    (folder / "pages.json").write_text(json.dumps(manifest))
+    port = servers.free_port()
+    argv = [sys.executable, "-m", "uvicorn", "bare_asgi:app", "--app-dir", str(BENCH)]
+    argv += ["--port", str(port), "--no-access-log", "--log-level", "warning"]
+    env = dict(os.environ, BARE_ASGI_PAGES=str(folder))
+    with servers.started("bare uvicorn", argv, env, folder / "log", port, pages[0].path) as bare:
+        yield bare
 
 
 def run_rounds(
@@ -224,64 +251,79 @@ def run_rounds(
     pages: list[Page],
     ours: servers.Server,
     baseline: servers.Server,
+    bare: servers.Server,
 ) -> int:
     load = {"threads": args.threads, "connections": args.connections}
     console.print(
         f"portal pid {ours.process.pid} (one process) vs nginx {ours.host}:{baseline.port} "
-        f"with worker_processes {args.nginx_workers}, same bytes and headers; "
+        f"with worker_processes {args.nginx_workers} and bare uvicorn {bare.port}, same "
+        "bytes and headers; "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency; "
         f"{os.cpu_count()} CPUs; load before: {load_average()}"
     )
     for page in pages:
-        for server in (ours, baseline):
+        for server in (ours, baseline, bare):
             wrk(server.base + page.path, **load, duration=args.warmup)
 
     rounds = Table(title="Rounds (req/s; latency ms)")
-    for column in ("round", "page", "bytes", "ours req/s", "nginx req/s", "ratio"):
+    for column in ("round", "page", "bytes", "ours req/s", "bare req/s", "nginx req/s"):
         rounds.add_column(column, justify="left" if column == "page" else "right")
-    for column in ("ours p50/p99", "nginx p50/p99", "errors ours/nginx", "load 1/5/15"):
+    for column in ("ours/nginx", "bare/nginx", "ours p50/p99", "nginx p50/p99", "errors"):
         rounds.add_column(column, justify="right")
-    results: dict[str, list[tuple[WrkResult, WrkResult]]] = {p.label: [] for p in pages}
+    rounds.add_column("load 1/5/15", justify="right")
+    results: dict[str, list[tuple[WrkResult, WrkResult, WrkResult]]] = {p.label: [] for p in pages}
     for number in range(1, args.rounds + 1):
         for page in pages:
             mine = wrk(ours.base + page.path, **load, duration=args.duration)
+            floor = wrk(bare.base + page.path, **load, duration=args.duration)
             theirs = wrk(baseline.base + page.path, **load, duration=args.duration)
-            results[page.label].append((mine, theirs))
+            results[page.label].append((mine, theirs, floor))
             rounds.add_row(
                 str(number),
                 page.path,
                 f"{len(page.body):,}",
                 f"{mine.requests_per_second:,.0f}",
+                f"{floor.requests_per_second:,.0f}",
                 f"{theirs.requests_per_second:,.0f}",
                 f"{mine.requests_per_second / theirs.requests_per_second:.3f}x",
+                f"{floor.requests_per_second / theirs.requests_per_second:.3f}x",
                 f"{_ms(mine.p50_ms)} / {_ms(mine.p99_ms)}",
                 f"{_ms(theirs.p50_ms)} / {_ms(theirs.p99_ms)}",
-                f"{mine.errors} / {theirs.errors}",
+                f"{mine.errors} / {floor.errors} / {theirs.errors}",
                 load_average(),
             )
             console.print(
                 f"round {number} {page.path}: ours {mine.requests_per_second:,.0f} req/s, "
-                f"nginx {theirs.requests_per_second:,.0f} req/s  (load {load_average()})"
+                f"bare uvicorn {floor.requests_per_second:,.0f}, "
+                f"nginx {theirs.requests_per_second:,.0f}  (load {load_average()})"
             )
     console.print(rounds)
 
     summary = Table(title=f"Median of {args.rounds} rounds, against the goals")
     for column in (
         "page",
-        "ratio",
+        "ours/nginx",
         f"goal ≥ {GOAL_RATIO}x",
+        "bare/nginx",
+        "ours/bare",
         "ours p99 ms",
         f"goal ≤ {GOAL_P99_MS:g}",
     ):
         summary.add_column(column, justify="left" if column == "page" else "right")
     for page in pages:
-        pairs = results[page.label]
-        ratio = statistics.median(m.requests_per_second / t.requests_per_second for m, t in pairs)
-        p99 = statistics.median(m.p99_ms for m, _ in pairs)
+        runs = results[page.label]
+        ratio = statistics.median(m.requests_per_second / t.requests_per_second for m, t, _ in runs)
+        ceiling = statistics.median(
+            f.requests_per_second / t.requests_per_second for _, t, f in runs
+        )
+        kept = statistics.median(m.requests_per_second / f.requests_per_second for m, _, f in runs)
+        p99 = statistics.median(m.p99_ms for m, _, _ in runs)
         summary.add_row(
             page.path,
             f"{ratio:.3f}x",
             "met" if ratio >= GOAL_RATIO else "not met",
+            f"{ceiling:.3f}x",
+            f"{kept:.3f}x",
             _ms(p99),
             "met" if p99 <= GOAL_P99_MS else "not met",
         )

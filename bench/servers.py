@@ -262,7 +262,23 @@ def portal(
     """The portal started with ``argv`` (``{port}`` already filled in), up and answering
     ``ready_path``; stopped with SIGINT (as Ctrl-C would) when the block ends."""
     env = portal_env(workdir, port, extra_env)
-    server = _start("portal", argv, env, workdir / "portal.log", "127.0.0.1", port)
+    with started("portal", argv, env, workdir / "portal.log", port, ready_path, timeout) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def started(
+    name: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    log: Path,
+    port: int,
+    ready_path: str = "/",
+    timeout: float = 60,
+) -> Iterator[Server]:
+    """Any server process on 127.0.0.1:``port``, up and answering ``ready_path``; stopped
+    with SIGINT when the block ends."""
+    server = _start(name, argv, env, log, "127.0.0.1", port)
     try:
         _wait_until_up(server, ready_path, timeout)
         yield server
