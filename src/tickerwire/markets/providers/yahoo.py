@@ -7,6 +7,11 @@ exchanges' data; a quote is labelled delayed when the chart says so
 (``exchangeDataDelayedBy`` > 0). Yahoo keeps minute bars for about 30 days and serves at
 most 7 days of them per request; it answers other ranges with 422, which reads as "no
 bars here" rather than as an outage.
+
+With ``providers.yahoo_cookie_url`` set, quotes come instead from one batched
+``/v7/finance/quote`` request for every symbol, which needs Yahoo's cookie and crumb
+(:mod:`.yahoo_crumb`); whenever that path cannot answer (no crumb, the endpoint fails) the
+chart requests serve, so the handshake can only add, never take away.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from tickerwire.markets.providers.convert import (
     price_of,
 )
 from tickerwire.markets.providers.http import HttpProvider, SymbolNotFound
+from tickerwire.markets.providers.yahoo_crumb import CrumbSession
 from tickerwire.markets.quotes import BadMarketData, Bar, Interval, Quote
+from tickerwire.net.errors import HTTPStatusError
 from tickerwire.net.fetch import Fetcher
 
 _INTERVALS = {Interval.M1: "1m", Interval.M5: "5m", Interval.H1: "60m", Interval.D1: "1d"}
@@ -55,6 +62,9 @@ class YahooProvider(HttpProvider):
             headers={"User-Agent": settings.yahoo_user_agent},
         )
         self._concurrency = concurrency
+        cookie_url = settings.yahoo_cookie_url
+        crumb_url = f"{self.base_url}/v1/test/getcrumb"
+        self.crumbs = CrumbSession(self.get, cookie_url, crumb_url) if cookie_url else None
 
     async def quotes(self, instruments: Sequence[Instrument]) -> dict[str, Quote]:
         """Quotes for the symbols Yahoo knows.
@@ -64,6 +74,10 @@ class YahooProvider(HttpProvider):
         backs off instead of hammering it for the symbols that happened to get through.
         """
         wanted = self.symbols(instruments)
+        if wanted and self.crumbs is not None:
+            batch = await self._batch(wanted)
+            if batch is not None:
+                return batch
         limit = asyncio.Semaphore(self._concurrency)
 
         async def one(symbol: str, instrument: Instrument) -> Quote | ProviderError | None:
@@ -97,6 +111,45 @@ class YahooProvider(HttpProvider):
         }
         result = await self._chart(symbol, params)
         return [] if result is None else self._bars(instrument, interval, result)
+
+    async def _batch(self, wanted: dict[str, Instrument]) -> dict[str, Quote] | None:
+        """Every quote from one crumb-carrying ``/v7/finance/quote`` request, or None to fall
+        back on chart requests (no crumb to be had, or the endpoint failed). An expired
+        crumb (401) is renewed once; throttling fails the call, as on the chart path."""
+        assert self.crumbs is not None
+        url = f"{self.base_url}/v7/finance/quote"
+        for _ in range(2):
+            credentials = await self.crumbs.credentials()
+            if credentials is None:
+                return None
+            params = {"symbols": ",".join(wanted), "crumb": credentials.crumb}
+            try:
+                response = await self.get(url, params, {"Cookie": credentials.cookie})
+                return self.quote_batch(wanted, self.json_of(response, url))
+            except ProviderError as error:
+                cause = error.__cause__
+                if isinstance(cause, HTTPStatusError) and cause.status == 401:
+                    self.crumbs.expire()
+                    continue
+                if error.retry_after is not None:
+                    raise
+                return None
+        return None
+
+    def quote_batch(self, wanted: dict[str, Instrument], payload: object) -> dict[str, Quote]:
+        """Quotes from a ``quoteResponse``; symbols Yahoo left out are absent."""
+        answer = payload.get("quoteResponse") if isinstance(payload, dict) else None
+        results = answer.get("result") if isinstance(answer, dict) else None
+        if not isinstance(results, list):
+            raise self.malformed("no quoteResponse.result list")
+        found: dict[str, Quote] = {}
+        for entry in results:
+            symbol = entry.get("symbol") if isinstance(entry, dict) else None
+            instrument = wanted.get(symbol) if isinstance(symbol, str) else None
+            quote = None if instrument is None else _batch_quote(self.name, instrument, entry)
+            if quote is not None:
+                found[quote.symbol] = quote
+        return found
 
     async def _chart(self, symbol: str, params: dict[str, str]) -> dict[str, Any] | None:
         """The chart's result object, or None when Yahoo does not know the symbol."""
@@ -164,6 +217,28 @@ class YahooProvider(HttpProvider):
             if bar is not None:
                 bars.append(bar)
         return ascending(bars)
+
+
+def _batch_quote(provider: str, instrument: Instrument, entry: dict[str, Any]) -> Quote | None:
+    price = price_of(entry.get("regularMarketPrice"), instrument)
+    as_of = from_epoch(entry.get("regularMarketTime"))
+    if price is None or as_of is None:
+        return None
+    try:
+        return Quote(
+            symbol=instrument.symbol,
+            price=price,
+            as_of=as_of,
+            provider=provider,
+            previous_close=price_of(entry.get("regularMarketPreviousClose"), instrument),
+            open=price_of(entry.get("regularMarketOpen"), instrument),
+            day_high=price_of(entry.get("regularMarketDayHigh"), instrument),
+            day_low=price_of(entry.get("regularMarketDayLow"), instrument),
+            volume=non_negative(entry.get("regularMarketVolume")),
+            delayed=positive(entry.get("exchangeDataDelayedBy")) is not None,
+        )
+    except BadMarketData:
+        return None
 
 
 def _first_price(values: Iterable[Any], instrument: Instrument) -> float | None:
