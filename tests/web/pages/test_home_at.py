@@ -1,0 +1,143 @@
+"""The home page as it was: ``?at=`` shows the ribbon, the market status and the headlines
+of that moment, from what was stored before it, labelled as a past view with a way back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from support.moments import FRIDAY_MORNING
+from support.runtimes import opened_runtime, refresh_quotes
+from support.tagged_news import save_tagged
+from tickerwire.config import Settings
+from tickerwire.markets.quotes import Bar, Interval
+from tickerwire.runtime import Runtime
+from tickerwire.web.app import create_app
+
+#: Thursday 19 November 2026, 10:00 in New York, the day before the portal's "now".
+YESTERDAY = FRIDAY_MORNING - timedelta(days=1)
+AT = "2026-11-19T15:00Z"
+
+
+@pytest.fixture
+def portal(database_url: str) -> Iterator[tuple[TestClient, Runtime]]:
+    settings = Settings(database_url=database_url, demo=True, poller_enabled=False)
+    with opened_runtime(settings, refresh_quotes, clock=lambda: FRIDAY_MORNING) as runtime:
+        news = runtime.news
+        save_tagged(news, "Seen the evening before", YESTERDAY - timedelta(hours=14))
+        save_tagged(news, "Seen just before", YESTERDAY - timedelta(minutes=1))
+        # Dated by its publisher before the moment, but stored an hour after it.
+        save_tagged(news, "Backdated and seen later", YESTERDAY + timedelta(hours=1), hours_ago=3)
+        save_tagged(news, "Seen this morning", FRIDAY_MORNING - timedelta(minutes=5))
+        with TestClient(create_app(settings, runtime=runtime)) as client:
+            yield client, runtime
+
+
+def titles(html: str) -> list[str]:
+    tree = HTMLParser(html)
+    return [a.text() for a in tree.css(".lead-title, .headline-title")]
+
+
+def test_a_past_view_never_shows_an_article_first_seen_after_the_moment(
+    portal: tuple[TestClient, Runtime],
+) -> None:
+    client, _ = portal
+    shown = titles(client.get("/", params={"at": AT}).text)
+    assert "Seen just before" in shown and "Seen the evening before" in shown
+    assert "Backdated and seen later" not in shown and "Seen this morning" not in shown
+    twin = client.get("/index.json", params={"at": AT}).json()
+    listed = [twin["lead"]["title"], *(h["title"] for h in twin["headlines"])]
+    assert "Backdated and seen later" not in listed and "Seen this morning" not in listed
+
+
+def test_the_page_now_still_shows_every_article(portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = portal
+    client.get("/", params={"at": AT})
+    page = client.get("/").text
+    assert "Seen this morning" in titles(page)
+    assert "data-past-view" not in page
+
+
+def test_the_ribbon_shows_the_close_of_the_last_minute_before_the_moment(
+    portal: tuple[TestClient, Runtime],
+) -> None:
+    client, runtime = portal
+    closes = [6001.25, 6002.5, 6003.75, 6010.0]  # the last one starts at the moment itself
+    start = YESTERDAY - timedelta(minutes=3)
+    runtime.markets.save_bars(
+        Bar("SPX", Interval.M1, start + timedelta(minutes=n), c, c, c, c, None, "simulated")
+        for n, c in enumerate(closes)
+    )
+    cells = {c["symbol"]: c for c in client.get("/index.json", params={"at": AT}).json()["ribbon"]}
+    assert cells["SPX"]["price"] == 6003.75
+    assert cells["SPX"]["as_of"].startswith("2026-11-19T15:00:00")
+
+
+def test_the_market_status_is_the_one_at_the_moment(portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = portal
+    saturday = client.get("/index.json", params={"at": "2026-11-14T15:00Z"}).json()
+    assert saturday["banner"]["state"] == "closed"
+    assert client.get("/index.json", params={"at": AT}).json()["banner"]["state"] == "open"
+
+
+def test_a_past_view_is_labelled_with_a_way_back_to_now(portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = portal
+    tree = HTMLParser(client.get("/", params={"at": AT}).text)
+    label = tree.css_first("[data-past-view] #past-view-label")
+    assert "as it was at 19 Nov 2026 15:00 UTC" in label.text()
+    back = label.css_first("a")
+    assert (back.text(), back.attributes["href"]) == ("Back to now", "/")
+    twin = client.get("/index.json", params={"at": AT}).json()
+    assert twin["past"]["as_of"].startswith("2026-11-19T15:00:00")
+    assert twin["movers"] is None
+
+
+def test_a_past_view_carries_no_live_parts(portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = portal
+    page = client.get("/", params={"at": AT}).text
+    tree = HTMLParser(page)
+    assert tree.css_first(".movers") is None
+    assert len(tree.css(".markets-top")) == 1
+
+
+def test_the_next_page_of_a_past_view_keeps_its_moment(portal: tuple[TestClient, Runtime]) -> None:
+    client, runtime = portal
+    for n in range(25):
+        save_tagged(runtime.news, f"Filler {n}", YESTERDAY - timedelta(hours=2, minutes=n))
+    tree = HTMLParser(client.get("/", params={"at": AT}).text)
+    href = tree.css_first(".more-headlines a").attributes["href"]
+    assert href == "/?page=2&at=2026-11-19T15%3A00Z"
+
+
+def test_a_moment_before_any_data_says_so_on_the_page_and_in_every_cell(
+    portal: tuple[TestClient, Runtime],
+) -> None:
+    client, _ = portal
+    tree = HTMLParser(client.get("/", params={"at": "2025-01-06T15:00Z"}).text)
+    note = tree.css_first("[data-past-view] .provider-notice").text()
+    assert "No prices were stored for 2025-01-06 15:00 UTC" in note
+    assert "No articles had been stored by 2025-01-06 15:00 UTC" in note
+    assert {t.text() for t in tree.css(".ribbon-cell time")} == {"no data"}
+    assert "No headlines had been stored by then." in tree.text()
+
+
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [
+        ("yesterday", "is not an ISO 8601 time"),
+        ("2026-11-19T15:00", "names no time zone"),
+        ("2026-11-21T15:00Z", "is in the future"),
+    ],
+)
+def test_a_bad_or_future_moment_is_a_400_that_says_why(
+    portal: tuple[TestClient, Runtime], at: str, said: str
+) -> None:
+    client, _ = portal
+    page = client.get("/", params={"at": at})
+    assert page.status_code == 400 and said in page.text
+    twin = client.get("/index.json", params={"at": at})
+    assert twin.status_code == 400 and said in twin.json()["detail"]
