@@ -99,3 +99,28 @@ async def test_there_is_no_intraday_history(server: ProviderServer, ecb: EcbProv
     start, end = datetime(2024, 11, 20, tzinfo=UTC), datetime(2024, 11, 23, tzinfo=UTC)
     assert await ecb.history(FX[0], start, end, Interval.H1) == []
     assert server.requests == []
+
+
+async def test_the_daily_file_is_fetched_again_only_after_ten_minutes(
+    server: ProviderServer, ecb: EcbProvider
+) -> None:
+    now = [1000.0]
+    ecb.monotonic = lambda: now[0]
+    server.serve_file(DAILY, "ecb/eurofxref_daily.xml", **XML)
+    await ecb.quotes(FX)
+    now[0] += 599
+    await ecb.quotes(FX)
+    assert len(server.requests) == 1
+    now[0] += 2
+    await ecb.quotes(FX)
+    assert len(server.requests) == 2
+
+
+async def test_a_maintenance_page_is_not_kept_for_the_next_poll(
+    server: ProviderServer, ecb: EcbProvider
+) -> None:
+    server.serve_file(DAILY, "maintenance.html", **XML)
+    with pytest.raises(ProviderError):
+        await ecb.quotes(FX)
+    server.serve_file(DAILY, "ecb/eurofxref_daily.xml", **XML)
+    assert set(await ecb.quotes(FX)) == {"EURUSD", "GBPUSD", "USDJPY"}

@@ -37,6 +37,7 @@ Rates = dict[str, float]
 
 class EcbProvider(HttpProvider):
     name = "ecb"
+    reuse_seconds = 600.0  # it publishes once a day
 
     def __init__(self, settings: ProviderSettings, fetcher: Fetcher, *, max_bytes: int) -> None:
         super().__init__(settings.ecb_base_url, fetcher, max_bytes=max_bytes)

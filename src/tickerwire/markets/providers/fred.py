@@ -29,6 +29,7 @@ _OBSERVATIONS = "/fred/series/observations"
 
 class FredProvider(HttpProvider):
     name = "fred"
+    reuse_seconds = 600.0  # it publishes once a day
 
     def __init__(self, settings: ProviderSettings, fetcher: Fetcher, *, max_bytes: int) -> None:
         if not settings.fred_api_key:

@@ -8,8 +8,9 @@ failover chain expects from a provider.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
 
 from tickerwire.instruments import Instrument
 from tickerwire.markets.providers.base import ProviderError
@@ -35,6 +36,9 @@ class HttpProvider:
 
     name: str = ""
     simulated: bool = False
+    reuse_seconds: ClassVar[float] = 0.0
+    """How long an answer is reused for the same request instead of asking again: sources
+    that publish once a day set it, so a poll every 15 s does not fetch their file each time."""
 
     def __init__(
         self,
@@ -48,6 +52,8 @@ class HttpProvider:
         self._fetcher = fetcher
         self._max_bytes = max_bytes
         self._headers = dict(headers or {})
+        self._recent: dict[str, tuple[float, FetchResponse]] = {}
+        self.monotonic: Callable[[], float] = time.monotonic
 
     def supports(self, instrument: Instrument) -> bool:
         return self.symbol(instrument) is not None
@@ -74,8 +80,12 @@ class HttpProvider:
         params: dict[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> FetchResponse:
+        key = f"{url}?{sorted((params or {}).items())!r}"
+        recent = self._recent.get(key)
+        if recent is not None and self.monotonic() - recent[0] < self.reuse_seconds:
+            return recent[1]
         try:
-            return await self._fetcher.get(
+            response = await self._fetcher.get(
                 url,
                 max_bytes=self._max_bytes,
                 params=params,
@@ -88,6 +98,9 @@ class HttpProvider:
             ) from error
         except FetchError as error:
             raise ProviderError(self.name, f"{type(error).__name__}: {error}") from error
+        if self.reuse_seconds > 0 and not looks_like_html(response.content):
+            self._recent[key] = (self.monotonic(), response)
+        return response
 
     async def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
         return self.json_of(await self.get(url, params), url)

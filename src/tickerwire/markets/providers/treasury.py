@@ -33,6 +33,7 @@ Column = list[tuple[date, str]]
 
 class TreasuryProvider(HttpProvider):
     name = "treasury"
+    reuse_seconds = 600.0  # it publishes once a day
 
     def __init__(
         self,
