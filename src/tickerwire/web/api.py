@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 
+from tickerwire import actions
 from tickerwire.runtime import Runtime
 from tickerwire.web import movers as mover_lists
-from tickerwire.web import parts
+from tickerwire.web import parts, past_view
 from tickerwire.web.deps import get_runtime
 from tickerwire.web.pages import search as search_page
 from tickerwire.web.readers import PRIVATE, reader_of
@@ -18,20 +19,44 @@ from tickerwire.web.readers import PRIVATE, reader_of
 router = APIRouter(prefix="/api/v1", tags=["markets"])
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 MAX_SYMBOLS = 50
+AtQuery = Annotated[
+    str | None,
+    Query(
+        description="a past moment, ISO 8601 with a zone (2026-11-30T15:30Z) or a date (its "
+        "end, UTC): the answer as it was then, from what was stored before it",
+        max_length=64,
+    ),
+]
 
 
 class MarketStatusResponse(BaseModel):
+    as_of: datetime
+    """The moment described: now, or the ``at`` asked for."""
     banner: parts.Banner
     markets: list[parts.MarketView]
 
 
 class QuotesResponse(BaseModel):
+    as_of: datetime
     quotes: list[parts.RibbonCell]
 
 
 class RibbonResponse(BaseModel):
+    as_of: datetime
     simulated: bool
     ribbon: list[parts.RibbonCell]
+    note: str | None = None
+    """In a past view, what had no data then (prices older than the minute bars, none)."""
+
+
+def _moment(runtime: Runtime, at: str | None) -> datetime | None:
+    """The past moment of ``at``; a bad or future one is a 400 that says why."""
+    if at is None:
+        return None
+    try:
+        return actions.moment_from(runtime, at)
+    except actions.ActionError as error:
+        raise HTTPException(400, f"at: {error}") from None
 
 
 class ProvidersResponse(BaseModel):
@@ -40,14 +65,15 @@ class ProvidersResponse(BaseModel):
 
 
 @router.get("/market-status", response_model=MarketStatusResponse)
-def market_status(runtime: RuntimeDep) -> MarketStatusResponse:
-    """The U.S. banner, and the state of every market the registry's instruments trade on."""
-    now = runtime.now()
+def market_status(runtime: RuntimeDep, at: AtQuery = None) -> MarketStatusResponse:
+    """The U.S. banner, and the state of every market the registry's instruments trade on
+    (at ``at``, when given)."""
+    now = _moment(runtime, at) or runtime.now()
     seen: dict[str, parts.MarketView] = {}
     for instrument in runtime.registry:
         if instrument.calendar not in seen:
             seen[instrument.calendar] = parts.market_view(instrument, now)
-    return MarketStatusResponse(banner=parts.banner(now), markets=list(seen.values()))
+    return MarketStatusResponse(as_of=now, banner=parts.banner(now), markets=list(seen.values()))
 
 
 def _symbols(raw: str) -> list[str]:
@@ -63,26 +89,39 @@ def _symbols(raw: str) -> list[str]:
 def quotes(
     runtime: RuntimeDep,
     symbols: Annotated[str, Query(description="comma-separated symbols, e.g. SPX,BTCUSD")],
+    at: AtQuery = None,
 ) -> QuotesResponse:
-    """Latest stored quotes. Unknown symbols are a 404 that names them."""
+    """Latest stored quotes, or the last known at ``at``. Unknown symbols are a 404 that
+    names them."""
     wanted = _symbols(symbols)
     unknown = [s for s in wanted if s not in runtime.registry]
     if unknown:
         raise HTTPException(404, f"unknown symbols: {', '.join(unknown)}")
+    moment = _moment(runtime, at)
+    if moment is not None:
+        chosen = [runtime.registry.get(s) for s in wanted]
+        top, _note = past_view.markets_top_at(runtime, moment, chosen)
+        return QuotesResponse(as_of=moment, quotes=top.ribbon)
     now = runtime.now()
     stored = runtime.markets.latest_quotes(wanted)
     cells = [
         parts.ribbon_cell(runtime, runtime.registry.get(s), stored.get(s), now) for s in wanted
     ]
-    return QuotesResponse(quotes=cells)
+    return QuotesResponse(as_of=now, quotes=cells)
 
 
 @router.get("/ribbon", response_model=RibbonResponse)
-def ribbon(runtime: RuntimeDep) -> RibbonResponse:
-    """The ribbon, in its configured order, with sparklines and freshness."""
-    cells = parts.ribbon(runtime, runtime.now())
+def ribbon(runtime: RuntimeDep, at: AtQuery = None) -> RibbonResponse:
+    """The ribbon, in its configured order, with sparklines and freshness; with ``at``, as
+    it was then (a cell with no price stored by then says "no data")."""
+    moment = _moment(runtime, at)
+    if moment is not None:
+        top, note = past_view.markets_top_at(runtime, moment)
+        return RibbonResponse(as_of=moment, simulated=top.simulated, ribbon=top.ribbon, note=note)
+    now = runtime.now()
+    cells = parts.ribbon(runtime, now)
     simulated = runtime.settings.demo or any(c.simulated for c in cells)
-    return RibbonResponse(simulated=simulated, ribbon=cells)
+    return RibbonResponse(as_of=now, simulated=simulated, ribbon=cells)
 
 
 @router.get("/providers", response_model=ProvidersResponse)

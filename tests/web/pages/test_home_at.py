@@ -1,5 +1,6 @@
-"""The home page as it was: ``?at=`` shows the ribbon, the market status and the headlines
-of that moment, from what was stored before it, labelled as a past view with a way back."""
+"""The portal as it was: ``?at=`` on the home page and the API shows the ribbon, the market
+status and the headlines of that moment, from what was stored before it, labelled as a past
+view with a way back."""
 
 from __future__ import annotations
 
@@ -141,3 +142,33 @@ def test_a_bad_or_future_moment_is_a_400_that_says_why(
     assert page.status_code == 400 and said in page.text
     twin = client.get("/index.json", params={"at": at})
     assert twin.status_code == 400 and said in twin.json()["detail"]
+
+
+def test_the_api_ribbon_at_a_moment_says_which_moment(portal: tuple[TestClient, Runtime]) -> None:
+    client, runtime = portal
+    runtime.markets.save_bars(
+        [Bar("CL", Interval.M1, YESTERDAY - timedelta(minutes=1), 70, 71, 69, 70.5, None, "x")]
+    )
+    answer = client.get("/api/v1/ribbon", params={"at": AT}).json()
+    assert answer["as_of"].startswith("2026-11-19T15:00:00")
+    assert {c["symbol"]: c["price"] for c in answer["ribbon"]}["CL"] == 70.5
+    assert client.get("/api/v1/ribbon").json()["as_of"].startswith("2026-11-20T15:00:00")
+
+
+def test_the_api_quotes_and_market_status_take_a_moment(portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = portal
+    quotes = client.get("/api/v1/quotes", params={"symbols": "SPX", "at": "2025-01-06T15:00Z"})
+    assert quotes.json()["quotes"][0]["as_of_text"] == "no data"
+    status = client.get("/api/v1/market-status", params={"at": "2026-11-14T15:00Z"}).json()
+    assert status["banner"]["state"] == "closed"
+    assert status["as_of"].startswith("2026-11-14T15:00:00")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/ribbon", "/api/v1/market-status"])
+def test_the_api_refuses_a_future_moment_with_a_400(
+    portal: tuple[TestClient, Runtime], path: str
+) -> None:
+    client, _ = portal
+    answer = client.get(path, params={"at": "2030-01-01T00:00Z"})
+    assert answer.status_code == 400
+    assert "is in the future" in answer.json()["detail"]
