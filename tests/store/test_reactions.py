@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.support.tagged_news import save_tagged
 
+from support.tagged_news import save_tagged
 from tickerwire.instruments import Registry
 from tickerwire.markets.quotes import Bar, Interval, Quote
-from tickerwire.reactions.measure import NO_PRICE, measure_due
+from tickerwire.reactions.measure import measure_due
 from tickerwire.reactions.snapshot import PublicationPrices
 from tickerwire.store.markets import MarketStore
 from tickerwire.store.news import NewsStore
@@ -192,7 +192,7 @@ def test_a_saturday_story_is_measured_from_mondays_opening_price(
     assert quarter.note == "published Saturday; measured from Monday's open"
 
 
-def test_a_window_without_a_price_of_its_own_has_no_figure_and_says_why(
+def test_a_window_without_a_price_of_its_own_is_measured_with_no_figure(
     news: NewsStore, markets: MarketStore, engine: sa.Engine
 ) -> None:
     markets.save_bars(minute_bars("DJI", PUBLISHED - timedelta(hours=3), [100.0]))
@@ -200,7 +200,7 @@ def test_a_window_without_a_price_of_its_own_has_no_figure_and_says_why(
     store = ReactionStore(engine)
     measure_due(store, PUBLISHED + timedelta(minutes=17))
     quarter = next(r for r in store.reactions(article_id) if r.horizon == "15m")
-    assert quarter.known and quarter.move_pct is None and quarter.note == NO_PRICE
+    assert quarter.known and quarter.move_pct is None and quarter.end_price is None
 
 
 def test_due_horizons_survive_a_restart(

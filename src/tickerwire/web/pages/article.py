@@ -1,5 +1,6 @@
 """The article page: headline, publisher, byline, hero image, body with its figures,
-"Now watch", "More from", and the instruments and topics it names.
+"Now watch", "More from", the instruments and topics it names, and the market's reaction
+to it since publication.
 
 The body is shown exactly as stored: its figures were placed and the whole sanitized on
 the way in (news/compose.py), so nothing here parses or rewrites markup.
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
+from tickerwire import actions
 from tickerwire.humanize import running_time
 from tickerwire.news.demo import is_demo_url
 from tickerwire.news.extract.video import is_api_endpoint
@@ -19,6 +21,7 @@ from tickerwire.news.model import ArticleTags, Figure, Video
 from tickerwire.news.srcset import ARTICLE_SIZES
 from tickerwire.news.urls import safe_url
 from tickerwire.runtime import Runtime
+from tickerwire.web.cache import NEWS, Sources, reaction_source
 from tickerwire.web.parts import (
     Headline,
     checked_image,
@@ -28,6 +31,7 @@ from tickerwire.web.parts import (
     quote_figures,
     time_text,
 )
+from tickerwire.web.reaction_views import SincePublicationView, since_publication
 from tickerwire.web.twins import Page, PageNotFound, PageRequest
 
 MORE_FROM = 5
@@ -110,6 +114,8 @@ class ArticlePage(BaseModel):
     also_from: list[SourceView]
     instruments: list[TagChip]
     entities: list[TagChip]
+    since_publication: SincePublicationView | None
+    """The prices at publication and the moves since, per tagged instrument."""
 
 
 def _figure(runtime: Runtime, figure: Figure | None) -> FigureView | None:
@@ -204,6 +210,9 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         extraction_note=note,
         more_from=more,
         also_from=siblings,
+        since_publication=since_publication(
+            actions.article_reaction(runtime, article_id), zone, now
+        ),
         **_chips(runtime, runtime.news.tags(article_id)),
     )
 
@@ -256,10 +265,16 @@ def build(request: PageRequest[ArticleParams]) -> ArticlePage:
     return page
 
 
+def sources(params: ArticleParams) -> Sources:
+    """The news, and this article's reaction: a horizon measured renders the page anew."""
+    return (NEWS, reaction_source(params.article_id))
+
+
 PAGE = Page(
     name="article",
     path="/article/{article_id}",
     template="article.html",
     build=build,
     params=ArticleParams,
+    sources=sources,
 )
