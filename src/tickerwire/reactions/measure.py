@@ -3,8 +3,8 @@
 The start is the price recorded at publication when the market was open then (the reason it
 was recorded), else the opening price of the first bar of the session the measure starts
 in. The end is the last price known at the horizon's end. A price from before the start
-is no measure of the window, so a window without a price of its own is kept with no figure
-and a note saying why, rather than with a move of zero.
+is no measure of the window, so a window without a price of its own is kept measured with
+no figure (:data:`NO_PRICE` is how that reads), rather than with a move of zero.
 """
 
 from __future__ import annotations
@@ -66,15 +66,11 @@ def measure(
         bench = _pair(store, connection, item, item.benchmark_symbol)
     move = percent_move(own[0].price, own[1].price) if own else None
     bench_move = percent_move(bench[0].price, bench[1].price) if bench else None
-    note = item.note
-    if move is None:
-        note = f"{note}; {NO_PRICE}" if note else NO_PRICE
     used = [*(own or ()), *(bench or ())]
     return {
         "article_id": item.article_id,
         "symbol": item.symbol,
         "horizon": item.horizon,
-        "note": note,
         "start_price": own[0].price if own else None,
         "start_quote_time": own[0].time if own else None,
         "start_source": own[0].source if own else None,
