@@ -1,4 +1,13 @@
-"""CoinGecko's simple price and market chart endpoints, played by the local server."""
+"""CoinGecko's simple price and market chart endpoints, played by the local server.
+
+The answers under ``responses/coingecko/`` follow the examples of
+https://docs.coingecko.com/v3.0.1/reference/simple-price (coin id, then ``usd``,
+``usd_24h_vol``, ``usd_24h_change``, ``last_updated_at``) and
+https://docs.coingecko.com/v3.0.1/reference/coins-id-market-chart-range (``prices`` as
+[milliseconds, price] pairs), with the error body of
+https://docs.coingecko.com/reference/common-errors-rate-limit (``status.error_code`` 429).
+``simple_price_renamed.json`` renames the price field: that coin then has no quote.
+"""
 
 from __future__ import annotations
 
@@ -146,3 +155,18 @@ async def test_history_of_an_unknown_coin_is_empty(
 ) -> None:
     server.serve_file(CHART, "coingecko/coin_not_found.json", status=404)
     assert await coingecko.history(BTCUSD, START, END, Interval.D1) == []
+
+
+async def test_a_renamed_price_field_gives_no_quote(
+    server: ProviderServer, coingecko: CoinGeckoProvider
+) -> None:
+    server.serve_file(PRICE, "coingecko/simple_price_renamed.json")
+    assert await coingecko.quotes([BTCUSD]) == {}
+
+
+async def test_a_maintenance_page_is_named_as_such(
+    server: ProviderServer, coingecko: CoinGeckoProvider
+) -> None:
+    server.serve_file(PRICE, "maintenance.html")
+    with pytest.raises(ProviderError, match="HTML page instead of data"):
+        await coingecko.quotes([BTCUSD])

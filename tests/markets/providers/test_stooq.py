@@ -1,4 +1,12 @@
-"""Stooq's CSV endpoints, played by the local server from hand-written answers."""
+"""Stooq's CSV endpoints, played by the local server from hand-written answers.
+
+Stooq has no API documentation; the CSV under ``responses/stooq/`` follows what its own
+download links produce (``/q/l/?s=...&f=sd2t2ohlcv&h&e=csv``: a header row, ``N/D`` for
+a symbol without data; ``/q/d/l/?s=...&i=d``: Date,Open,High,Low,Close,Volume, or the text
+"No data"), and its limit page is the plain "Exceeded the daily hits limit" it answers
+instead. ``quotes_polish_header.csv`` is the same quote with stooq.pl's Polish column
+names, the header change the parser must refuse.
+"""
 
 from __future__ import annotations
 
@@ -147,3 +155,19 @@ async def test_intraday_history_is_not_offered(
 ) -> None:
     assert await stooq.history(SPX, START, END, Interval.M5) == []
     assert server.requests == []
+
+
+async def test_a_changed_header_is_a_clear_error(
+    server: ProviderServer, stooq: StooqProvider
+) -> None:
+    server.serve_file("/q/l/", "stooq/quotes_polish_header.csv")
+    with pytest.raises(ProviderError, match="lacks"):
+        await stooq.quotes([SPX])
+
+
+async def test_a_maintenance_page_is_named_as_such(
+    server: ProviderServer, stooq: StooqProvider
+) -> None:
+    server.serve_file("/q/l/", "maintenance.html")
+    with pytest.raises(ProviderError, match="HTML page instead of data"):
+        await stooq.quotes([SPX])

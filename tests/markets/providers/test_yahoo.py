@@ -1,4 +1,12 @@
-"""Yahoo's chart endpoint, played by the local server from hand-written answers."""
+"""Yahoo's chart endpoint, played by the local server from hand-written answers.
+
+Yahoo documents no public API; the chart answers under ``responses/yahoo/`` follow the
+shape yfinance parses in its ``history`` code and its issue threads show
+(``chart.result[0]`` with ``meta``, ``timestamp`` and ``indicators.quote[0]``; errors as
+``chart.error`` with ``code``/``description``, e.g. "Not Found: No data found, symbol may
+be delisted" with 404, and 422 for a range it refuses). ``chart_meta_renamed.json`` is the
+same answer with ``meta`` renamed, the change a parser must notice.
+"""
 
 from __future__ import annotations
 
@@ -194,3 +202,19 @@ async def test_instruments_without_a_yahoo_symbol_are_not_requested(
     assert not yahoo.supports(unlisted)
     assert await yahoo.quotes([unlisted]) == {}
     assert server.requests == []
+
+
+async def test_a_renamed_meta_block_is_a_clear_error_not_a_silent_gap(
+    server: ProviderServer, yahoo: YahooProvider
+) -> None:
+    server.serve_file(CHART + "^GSPC", "yahoo/chart_meta_renamed.json")
+    with pytest.raises(ProviderError, match="no meta object"):
+        await yahoo.quotes([SPX])
+
+
+async def test_a_maintenance_page_is_named_as_such(
+    server: ProviderServer, yahoo: YahooProvider
+) -> None:
+    server.serve_file(CHART + "^GSPC", "maintenance.html")
+    with pytest.raises(ProviderError, match="HTML page instead of data"):
+        await yahoo.quotes([SPX])

@@ -84,9 +84,9 @@ class YahooProvider(HttpProvider):
             async with limit:
                 try:
                     result = await self._chart(symbol, {"range": "1d", "interval": "1m"})
+                    return None if result is None else self._quote(instrument, result)
                 except ProviderError as error:
                     return error
-            return None if result is None else self._quote(instrument, result)
 
         answers = await asyncio.gather(*(one(s, i) for s, i in wanted.items()))
         found = {a.symbol: a for a in answers if isinstance(a, Quote)}
@@ -171,7 +171,7 @@ class YahooProvider(HttpProvider):
     def _quote(self, instrument: Instrument, result: dict[str, Any]) -> Quote | None:
         meta = result.get("meta")
         if not isinstance(meta, dict):
-            return None
+            raise self.malformed(f"chart result for {instrument.symbol} has no meta object")
         price = price_of(meta.get("regularMarketPrice"), instrument)
         as_of = from_epoch(meta.get("regularMarketTime"))
         if price is None or as_of is None:
