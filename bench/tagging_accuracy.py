@@ -1,15 +1,23 @@
 """Tagging accuracy and speed: Tickerwire's tagger beside a naive substring matcher.
 
-Scores both on the hand-labelled sentences in tests/news/tag/fixtures/labelled.jsonl
-(micro-averaged precision, recall and F1 over (sentence, tag) pairs, for instruments and for
-entities), then times both on a ~1,000-word article stitched from those sentences and prints
-sentences per second, microseconds per article, and the ratio ours / baseline.
+Two sets, both scored as micro-averaged precision, recall and F1 over (text, tag) pairs:
 
-The baseline uses the same gazetteer (the shipped alias table plus the default registry) but
-no word boundaries, no case rules, no context rules and no longest-match: every folded name
-found anywhere in the folded text is a tag. It shows what the rules buy, and what they cost.
+- the hand-written sentences in tests/news/tag/fixtures/labelled.jsonl (instruments and
+  entities), each made to test one rule;
+- real articles: the bodies of the 39 news articles of ../shared/corpus named in
+  bench/labels/tagging_corpus.json, labelled by hand per kind (country, company, person,
+  instrument) under the rules written in that file. Skipped, saying so, without the corpus.
 
-    .venv/bin/python bench/tagging_accuracy.py [--show-errors] [--seconds 2]
+Then times both taggers: sentences per second, µs per ~1,000-word article stitched from the
+sentences, and µs per real article (mean over the corpus set), with the ratio ours / baseline
+and the load average beside them.
+
+The baseline uses the same gazetteer (reference packages, shipped tables, default registry)
+but no word boundaries, no case rules, no context rules and no longest-match: every folded
+name found anywhere in the folded text is a tag. It shows what the rules buy, and what they
+cost.
+
+    .venv/bin/python bench/tagging_accuracy.py [--show-errors] [--seconds 2] [--json PATH]
 """
 
 from __future__ import annotations
@@ -24,11 +32,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from common import load_average, write_json
 from tickerwire.instruments import Registry
-from tickerwire.news.tag.gazetteer import Target, build_gazetteer, fold, load_aliases, normalize
+from tickerwire.news.tag.gazetteer import Target, build_gazetteer, fold, normalize
+from tickerwire.news.tag.reference import default_table
 from tickerwire.news.tag.tagger import Tagger
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests/news/tag/fixtures/labelled.jsonl"
+REPO = Path(__file__).resolve().parents[1]
+LABELLED = REPO / "tests/news/tag/fixtures/labelled.jsonl"
+CORPUS_LABELS = REPO / "bench/labels/tagging_corpus.json"
+CORPUS = REPO.parent / "shared" / "corpus" / "articles" / "article-extraction-benchmark"
+KINDS = ("country", "company", "person", "instrument")
 
 Labels = tuple[frozenset[str], frozenset[tuple[str, str]]]
 
@@ -84,7 +98,7 @@ def ours(registry: Registry) -> Callable[[str], Labels]:
 
 def naive(registry: Registry) -> Callable[[str], Labels]:
     names: dict[str, list[Target]] = {}
-    for key, alias in build_gazetteer(registry, load_aliases()).names():
+    for key, alias in build_gazetteer(registry, default_table()).names():
         names.setdefault(key, []).append(alias.target)
 
     def run(text: str) -> Labels:
@@ -121,11 +135,51 @@ def rate(run: Callable[[str], Labels], texts: list[str], seconds: float) -> floa
     return done / elapsed
 
 
+def read_corpus() -> list[tuple[str, dict[str, frozenset[str]]]] | None:
+    """(body, expected tags per kind) for each labelled real article, or None without the
+    corpus."""
+    truth_path = CORPUS / "ground-truth.json"
+    if not truth_path.exists():
+        return None
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    labels = json.loads(CORPUS_LABELS.read_text(encoding="utf-8"))
+    fields = {"country": "countries", "company": "companies", "person": "people"}
+    fields["instrument"] = "instruments"
+    return [
+        (
+            truth[article["id"]]["articleBody"],
+            {kind: frozenset(article[fields[kind]]) for kind in KINDS},
+        )
+        for article in labels["articles"]
+    ]
+
+
+def by_kind(labels: Labels) -> dict[str, frozenset[str]]:
+    symbols, entities = labels
+    kinds: dict[str, frozenset[str]] = {"instrument": symbols}
+    for kind in ("country", "company", "person"):
+        kinds[kind] = frozenset(name for name, of in entities if of == kind)
+    return kinds
+
+
+def score_corpus(
+    run: Callable[[str], Labels], articles: list[tuple[str, dict[str, frozenset[str]]]]
+) -> dict[str, Score]:
+    scores = {kind: Score() for kind in KINDS}
+    for text, expected in articles:
+        got = by_kind(run(text))
+        for kind in KINDS:
+            scores[kind].add(expected[kind], got[kind])
+    return scores
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    results: dict[str, object] = {"load_average_before": load_average()}
 
     registry = Registry.build()
     cases = read_labelled()
@@ -141,6 +195,26 @@ def main() -> None:
                           f"{result.f1:.3f}")  # fmt: skip
     console.print(table)
 
+    articles = read_corpus()
+    if articles is None:
+        console.print(f"no corpus at {CORPUS}: the real-article scores are skipped")
+    else:
+        real = Table(title=f"Tagging on {len(articles)} labelled real articles, per kind")
+        for column in ("tagger", "kind", "expected", "precision", "recall", "F1"):
+            real.add_column(column, justify="left" if column in ("tagger", "kind") else "right")
+        for label, run in runners.items():
+            for kind, result in score_corpus(run, articles).items():
+                wanted = result.true_positive + result.false_negative
+                real.add_row(label, kind, str(wanted), f"{result.precision:.3f}",
+                             f"{result.recall:.3f}", f"{result.f1:.3f}")  # fmt: skip
+                results[f"{label}/{kind}"] = {
+                    "precision": round(result.precision, 3),
+                    "recall": round(result.recall, 3),
+                    "f1": round(result.f1, 3),
+                    "expected": wanted,
+                }
+        console.print(real)
+
     texts = [text for text, _ in cases]
     article: list[str] = []
     words = 0
@@ -150,17 +224,26 @@ def main() -> None:
         words += len(sentence.split())
     article_text = " ".join(article)
 
-    speed = Table(title="Speed (one core)")
-    for column in ("tagger", "sentences/s", "µs per 1,000-word article"):
+    bodies = [text for text, _ in articles or []]
+    speed = Table(title=f"Speed (one core; load average {load_average()})")
+    for column in ("tagger", "sentences/s", "µs per 1,000-word article", "µs per real article"):
         speed.add_column(column, justify="right")
     rates = {}
     for label, run in runners.items():
         rates[label] = rate(run, texts, args.seconds)
         per_article = 1e6 / rate(run, [article_text], args.seconds)
-        speed.add_row(label, f"{rates[label]:,.0f}", f"{per_article:,.0f}")
+        per_real = 1e6 / rate(run, bodies, args.seconds) if bodies else float("nan")
+        speed.add_row(label, f"{rates[label]:,.0f}", f"{per_article:,.0f}", f"{per_real:,.0f}")
+        results[f"{label}/µs_per_article"] = round(per_article)
+        results[f"{label}/µs_per_real_article"] = round(per_real) if bodies else None
     console.print(speed)
     ratio = rates["tickerwire"] / rates["naive substring"]
     console.print(f"ratio tickerwire / naive (sentences per second): {ratio:.2f}")
+    results["ratio_sentences_per_second"] = round(ratio, 3)
+    results["load_average_after"] = load_average()
+    console.print(f"load average after: {results['load_average_after']}")
+    if args.json:
+        write_json(args.json, results)
 
     if args.show_errors:
         run = runners["tickerwire"]
@@ -174,6 +257,20 @@ def main() -> None:
                 ):
                     if items:
                         console.print(f"  {sign}: {sorted(map(str, items))}", highlight=False)
+        for (text, expected), labels in zip(articles or [], read_corpus_ids(), strict=False):
+            got = by_kind(run(text))
+            for kind in KINDS:
+                missed, extra = expected[kind] - got[kind], got[kind] - expected[kind]
+                if missed or extra:
+                    console.print(
+                        f"{labels} {kind}: missed {sorted(missed)} extra {sorted(extra)}",
+                        highlight=False,
+                    )
+
+
+def read_corpus_ids() -> list[str]:
+    labels = json.loads(CORPUS_LABELS.read_text(encoding="utf-8"))
+    return [article["id"][:10] for article in labels["articles"]]
 
 
 if __name__ == "__main__":

@@ -81,3 +81,18 @@ def test_names_that_are_also_words_count_only_as_names(
     tagger: Tagger, text: str, kept: set[str]
 ) -> None:
     assert {t.name for t in tagger.tag(text).entities if t.kind == "company"} == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agence France-Presse reported the swap.",
+        "A herder in Inner Mongolia fell ill.",
+        "We ate Mexican food after work.",
+        "Brent Sherwood, a vice president, spoke.",
+        "Democrats alleged a quid-pro-quo.",
+    ],
+)
+def test_names_inside_other_names_tag_nothing(tagger: Tagger, text: str) -> None:
+    tags = tagger.tag(text)
+    assert (symbols(tags), {t.kind for t in tags.entities}) == (set(), set())

@@ -13,6 +13,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from cleanco import basename
 from countryinfo import all_countries
@@ -39,6 +40,7 @@ CAPITAL_MIN_POPULATION = 4_000_000
 _PLAIN = frozenset(string.ascii_letters + " -.'&")
 _PARENTHESES = re.compile(r"\s*\(.*$")
 _SHARE_CLASS = re.compile(r"\s+(?:Class|Series)\s+[A-Z]$")
+_GROUP_TAILS = (" Group", " Holdings", " Holding", " US")
 
 
 def default_table(extra: Path | None = None) -> AliasTable:
@@ -65,10 +67,15 @@ def country_entries(rules: AliasTable) -> list[Entry]:
     """
     states = _us_states()
     entries = []
-    for country in all_countries():
-        info = country.info()
+    for records in _by_code().values():
+        info = records[0]
         name = str(info["name"])
-        spellings = [s for s in info.get("altSpellings") or [] if _plain_name(s)]
+        spellings = [
+            s
+            for record in records
+            for s in [record["name"], *(record.get("altSpellings") or [])]
+            if _plain_name(s)
+        ]
         names = dict.fromkeys([name, *spellings])
         demonym = str(info.get("demonym") or "")
         demonyms = [demonym] if _plain_name(demonym) else []
@@ -91,6 +98,18 @@ def country_entries(rules: AliasTable) -> list[Entry]:
     return entries
 
 
+def _by_code() -> dict[str, list[dict[str, Any]]]:
+    """The package's records by ISO code, the plainly named one first: it lists some
+    countries twice ("Palestine" and "Palestine, State of", "Myanmar" and "Burma")."""
+    records: dict[str, list[dict[str, Any]]] = {}
+    for country in all_countries():
+        info = country.info()
+        records.setdefault(str(info["ISO"]["alpha2"]), []).append(dict(info))
+    for group in records.values():
+        group.sort(key=lambda info: not _plain_name(str(info["name"])))
+    return records
+
+
 def company_entries(rules: AliasTable) -> list[Entry]:
     """Constituents of the indices in :data:`INDEX_SYMBOLS`, each with its ticker and the
     registry symbols of the indices it belongs to (Boeing -> BA, SPX, DJI)."""
@@ -107,14 +126,15 @@ def company_entries(rules: AliasTable) -> list[Entry]:
                 members.append(symbol)
     entries = []
     for short, (legal, ticker, members) in by_name.items():
-        word = short in rules.company_names_that_are_words
+        words = rules.company_names_that_are_words
+        plain = [n for n in (short, _without_group(short)) if n and n not in words]
         full = [n for n in dict.fromkeys([legal, _without_parentheses(legal)]) if n != short]
         entries.append(
             Entry(
                 entity=Entity(short, "company"),
                 ticker=ticker if _us_ticker(ticker) else None,
                 aliases=tuple(full),
-                exact=() if word else (short,),
+                exact=tuple(dict.fromkeys(plain)),
                 index_symbols=tuple(members),
                 bare_ticker=False,
             )
@@ -128,6 +148,15 @@ def company_name(legal: str) -> str:
     name = name.removeprefix("The ").strip()
     cleaned = basename(name).strip(" ,")
     return cleaned.removeprefix("The ").strip() or name
+
+
+def _without_group(name: str) -> str:
+    """ "Volkswagen Group" is "Volkswagen" in news, "T-Mobile US" is "T-Mobile"; empty when
+    the name has no such tail."""
+    for tail in _GROUP_TAILS:
+        if name.endswith(tail) and len(name) > len(tail) + 2:
+            return name.removesuffix(tail)
+    return ""
 
 
 def _without_parentheses(name: str) -> str:
