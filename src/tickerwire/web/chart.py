@@ -17,6 +17,7 @@ are thinned to about one point per pixel before drawing.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -64,6 +65,19 @@ class ChartSvg:
     last: float | None
     low: float | None
     high: float | None
+    marked: tuple[int, ...] = ()
+    """The numbers of the news markers drawn (those inside the chart's span)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChartMarker:
+    """A story to mark on the chart: its number in the list under the chart, when it was
+    published, its headline (the marker's accessible name) and where it links."""
+
+    number: int
+    moment: datetime
+    title: str
+    href: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +303,43 @@ def _empty(name: str, width: int, height: int) -> ChartSvg:
     return ChartSvg(svg, summary, None, None, None, None)
 
 
+_MARKER_RADIUS = 7.0
+_MARKER_ROWS = 3
+
+
+def _markers(
+    markers: Sequence[ChartMarker], ordered: Sequence[Bar], xs: Sequence[float], bottom: float
+) -> tuple[list[str], tuple[int, ...]]:
+    """Each story inside the chart's span as a numbered circle over the bar it came in,
+    linking to the article: plain SVG links, so they work without JavaScript. Markers
+    closer than a circle apart stack in up to three rows instead of covering each other."""
+    starts = [bar.start for bar in ordered]
+    end = ordered[-1].start + ordered[-1].interval.delta
+    parts: list[str] = []
+    drawn: list[int] = []
+    last_x = [-math.inf] * _MARKER_ROWS
+    inside = [m for m in markers if starts[0] <= m.moment < end]
+    for marker in sorted(inside, key=lambda m: (m.moment, m.number)):
+        x = xs[max(0, bisect_right(starts, marker.moment) - 1)]
+        row = next(
+            (r for r in range(_MARKER_ROWS) if x - last_x[r] >= 2 * _MARKER_RADIUS + 2),
+            _MARKER_ROWS - 1,
+        )
+        last_x[row] = x
+        cy = _TOP + _MARKER_RADIUS + row * (2 * _MARKER_RADIUS + 2)
+        label = escape(f"{marker.number}. {marker.title}", quote=True)
+        parts.append(
+            f'<a class="news-marker" href="{escape(marker.href, quote=True)}" '
+            f'aria-label="{label}"><title>{label}</title>'
+            f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(cy + _MARKER_RADIUS)}" '
+            f'y2="{_num(bottom)}"/><circle cx="{_num(x)}" cy="{_num(cy)}" '
+            f'r="{_num(_MARKER_RADIUS)}"/><text x="{_num(x)}" y="{_num(cy)}" dy="0.35em" '
+            f'text-anchor="middle">{marker.number}</text></a>'
+        )
+        drawn.append(marker.number)
+    return parts, tuple(sorted(drawn))
+
+
 def price_chart(
     bars: Sequence[Bar],
     *,
@@ -299,6 +350,7 @@ def price_chart(
     width: int = 720,
     height: int = 300,
     zone: str = "America/New_York",
+    markers: Sequence[ChartMarker] = (),
 ) -> ChartSvg:
     """A line and area of ``bars``' closes, with price and time axes, as inline SVG.
 
@@ -308,7 +360,8 @@ def price_chart(
     measured from it; otherwise from the first close. Time labels are in ``zone``, at a unit
     that suits the span of the data: times within a day, weekdays over a few days, dates over
     weeks, months over a year or two, years beyond (daily bars by their UTC date). Fewer
-    than two bars draw the empty state.
+    than two bars draw the empty state. ``markers`` published inside the span are drawn
+    over the bar each came in, numbered and linking to their articles.
     """
     ordered = sorted(bars, key=lambda bar: bar.start)
     if len(ordered) < 2:
@@ -371,5 +424,8 @@ def price_chart(
         f'<path class="chart-area" d="M{points.replace(" ", "L")}'
         f'L{last_x},{_num(bottom)}L{first_x},{_num(bottom)}Z"/>'
     )
-    parts.append(f'<polyline class="chart-line" points="{points}"/></svg>')
-    return ChartSvg("".join(parts), summary, first, last, low, high)
+    parts.append(f'<polyline class="chart-line" points="{points}"/>')
+    marker_parts, marked = _markers(markers, ordered, xs, bottom)
+    parts += marker_parts
+    parts.append("</svg>")
+    return ChartSvg("".join(parts), summary, first, last, low, high, marked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,9 +12,16 @@ from tickerwire.markets.quotes import Interval
 from tickerwire.markets.ranges import ChartRange, parse_range, window_for
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
-from tickerwire.web.cache import NEWS, quote_source
-from tickerwire.web.chart import price_chart
+from tickerwire.web.cache import NEWS, quote_source, symbol_reactions_source
+from tickerwire.web.chart import ChartMarker, price_chart
 from tickerwire.web.parts import Headline, RibbonCell, headline, ribbon_cell
+from tickerwire.web.story_moves import (
+    MarkerView,
+    RankedNews,
+    chart_markers,
+    marker_views,
+    ranked_news,
+)
 from tickerwire.web.twins import BadPageRequest, Page, PageNotFound, PageRequest, page_news_feed
 
 YEAR = timedelta(days=365)
@@ -50,6 +58,8 @@ class ChartView(BaseModel):
     points: int
     bars: list[ChartBar]
     ranges: list[RangeLink]
+    markers: list[MarkerView] = []
+    """The stories marked on the chart, numbered as the markers are."""
 
 
 class Stat(BaseModel):
@@ -68,6 +78,10 @@ class QuotePage(BaseModel):
     chart: ChartView
     news: list[Headline]
     news_feed: str
+    sort: str = "newest"
+    news_by_reaction: RankedNews | None = None
+    """With ``?sort=reaction``: the news ranked by the move after each story."""
+    why_path: str = ""
 
 
 def _bars_for_chart(runtime: Runtime, instrument: Instrument, range_: ChartRange, now: datetime):  # type: ignore[no-untyped-def]
@@ -84,7 +98,11 @@ def _bars_for_chart(runtime: Runtime, instrument: Instrument, range_: ChartRange
 
 
 def chart_view(
-    runtime: Runtime, instrument: Instrument, range_: ChartRange, previous_close: float | None
+    runtime: Runtime,
+    instrument: Instrument,
+    range_: ChartRange,
+    previous_close: float | None,
+    markers: list[ChartMarker] | None = None,
 ) -> ChartView:
     now = runtime.now()
     bars, interval = _bars_for_chart(runtime, instrument, range_, now)
@@ -95,6 +113,7 @@ def chart_view(
         precision=instrument.precision,
         previous_close=previous_close if range_ is ChartRange.D1 else None,
         zone=runtime.settings.timezone,
+        markers=markers or (),
     )
     return ChartView(
         range=range_.value,
@@ -111,6 +130,7 @@ def chart_view(
             )
             for r in ChartRange
         ],
+        markers=marker_views(markers or [], chart.marked),
     )
 
 
@@ -124,8 +144,12 @@ def _volume(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
-def quote_page(runtime: Runtime, instrument: Instrument, range_: ChartRange) -> QuotePage:
+def quote_page(
+    runtime: Runtime, instrument: Instrument, range_: ChartRange, sort: str = "newest"
+) -> QuotePage:
     now = runtime.now()
+    articles = runtime.news.articles_for_symbol(instrument.symbol)
+    markers = chart_markers(articles)
     quote = runtime.markets.latest_quotes([instrument.symbol]).get(instrument.symbol)
     cell = ribbon_cell(runtime, instrument, quote, now)
     p = instrument.precision
@@ -158,11 +182,16 @@ def quote_page(runtime: Runtime, instrument: Instrument, range_: ChartRange) -> 
         asset_class=instrument.asset_class.value,
         quote=cell,
         stats=stats,
-        chart=chart_view(runtime, instrument, range_, quote.previous_close if quote else None),
-        news=[
-            headline(runtime, r, now) for r in runtime.news.articles_for_symbol(instrument.symbol)
-        ],
+        chart=chart_view(
+            runtime, instrument, range_, quote.previous_close if quote else None, markers
+        ),
+        news=[headline(runtime, r, now) for r in articles],
         news_feed=f"/quote/{instrument.symbol}/news.xml",
+        sort=sort,
+        news_by_reaction=ranked_news(runtime, instrument.symbol, articles, now)
+        if sort == "reaction"
+        else None,
+        why_path=f"/quote/{instrument.symbol}/why",
     )
 
 
@@ -172,6 +201,8 @@ FEED_ENTRIES = 50
 class QuoteParams(BaseModel):
     symbol: str
     range: str | None = None
+    sort: Literal["newest", "reaction"] = "newest"
+    """How the news is ordered: newest first, or by the move after each story."""
 
 
 def build(request: PageRequest[QuoteParams]) -> QuotePage:
@@ -186,7 +217,7 @@ def build(request: PageRequest[QuoteParams]) -> QuotePage:
         chosen = parse_range(params.range)
     except ValueError as error:
         raise BadPageRequest(str(error)) from None
-    return quote_page(runtime, instrument, chosen)
+    return quote_page(runtime, instrument, chosen, params.sort)
 
 
 def atom(request: PageRequest[QuoteParams], page: QuotePage) -> bytes:
@@ -202,5 +233,9 @@ PAGE = Page(
     params=QuoteParams,
     atom=atom,
     # Its head, chart and figures move with its own quote, not with the others' ticks.
-    sources=lambda params: (NEWS, quote_source(params.symbol.upper())),
+    sources=lambda params: (
+        NEWS,
+        quote_source(params.symbol.upper()),
+        symbol_reactions_source(params.symbol.upper()),
+    ),
 )
