@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tickerwire.markets.quotes import Bar, Interval, Quote
+from tickerwire.markets.quotes import Bar, Interval, PriceKind, Quote
 from tickerwire.store import db
 from tickerwire.store.markets import MarketStore
 
@@ -47,6 +47,12 @@ def test_quotes_come_back_with_utc_times_and_all_fields(engine: sa.Engine) -> No
     stored = store.latest_quotes(["SPX"])["SPX"]
     assert stored.as_of == T0 and stored.as_of.tzinfo is not None
     assert (stored.previous_close, stored.delayed, stored.volume) == (5850.25, True, 0.0)
+
+
+def test_a_daily_fixing_comes_back_labelled_as_one(engine: sa.Engine) -> None:
+    store = MarketStore(engine)
+    store.save_quotes([quote(5900.5, kind=PriceKind.DAILY_FIXING)])
+    assert store.latest_quotes(["SPX"])["SPX"].kind is PriceKind.DAILY_FIXING
 
 
 def test_bars_are_keyed_by_symbol_interval_and_start(engine: sa.Engine) -> None:

@@ -111,6 +111,7 @@ class Quote:
         _check_price("volume", self.volume, non_negative=True)
         object.__setattr__(self, "as_of", _utc(self.as_of))
         object.__setattr__(self, "fetched_at", _utc(self.fetched_at or self.as_of))
+        object.__setattr__(self, "kind", PriceKind(self.kind))  # the store gives a str
 
     @property
     def change(self) -> float | None:

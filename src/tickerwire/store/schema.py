@@ -48,6 +48,7 @@ quotes = Table(
     Column("provider", String(32), nullable=False),
     Column("delayed", Boolean, nullable=False, default=False),
     Column("simulated", Boolean, nullable=False, default=False),
+    Column("kind", String(16), nullable=False, server_default="intraday"),
 )
 
 bars = Table(
