@@ -67,6 +67,14 @@ async def test_in_the_first_days_of_a_year_the_last_one_answers(
     assert (quote.price, quote.as_of.date().isoformat()) == (3.88, "2023-12-29")
 
 
+async def test_a_missing_file_for_the_new_year_is_no_outage(
+    server: ProviderServer, provider_settings: ProviderSettings, fetcher: Fetcher
+) -> None:
+    server.serve_file(CSV.format(2023), "treasury/yield_curve_2023.csv")  # 2024: 404
+    january = treasury_at(provider_settings, fetcher, datetime(2024, 1, 1, 12, tzinfo=UTC))
+    assert (await january.quotes([TNX]))["TNX"].price == 3.88
+
+
 async def test_days_without_a_real_value_are_passed_over(
     server: ProviderServer, treasury: TreasuryProvider
 ) -> None:

@@ -5,7 +5,7 @@ newest day first, one column per maturity ("10 Yr" for the 10-year). Its yields 
 bid prices taken at or near 3:30 PM New York time, and appear late that afternoon, so each
 value is dated 15:30 New York of its day and labelled end-of-day: next to Yahoo's intraday
 ^TNX it says which number is the official one and how old it is. In the first days of a
-year the new file is still empty, and the previous year's last day is the latest.
+year the new file is still empty (or missing), and the previous year's last day is the latest.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from tickerwire.config import ProviderSettings
 from tickerwire.instruments import Instrument
 from tickerwire.markets.providers.convert import day_start, make_bar, price_of
-from tickerwire.markets.providers.http import HttpProvider
+from tickerwire.markets.providers.http import HttpProvider, SymbolNotFound
 from tickerwire.markets.quotes import BadMarketData, Bar, Interval, PriceKind, Quote
 from tickerwire.net.fetch import Fetcher
 from tickerwire.types import Clock, utc_now
@@ -108,7 +108,10 @@ class TreasuryProvider(HttpProvider):
             "field_tdr_date_value": str(year),
             "_format": "csv",
         }
-        text = await self.get_text(f"{self.base_url}{_PATH}/{year}/all", params)
+        try:
+            text = await self.get_text(f"{self.base_url}{_PATH}/{year}/all", params)
+        except SymbolNotFound:  # a year not begun yet may have no file at all
+            return []
         reader = csv.DictReader(io.StringIO(text))
         if text.strip() and "Date" not in (reader.fieldnames or []):
             raise self.malformed(f"yield curve CSV has no Date column: {reader.fieldnames!r}")
