@@ -28,6 +28,7 @@ def example(page: Page[Any, Any], runtime: Runtime) -> str:
         "home": "/",
         "article": f"/article/{fed}",
         "quote": "/quote/CL",
+        "why": "/quote/SPX/why",
         "topic": "/topic/federal-reserve",
         "search": "/search?q=policymakers",
         "feeds": "/feeds",
@@ -37,6 +38,7 @@ def example(page: Page[Any, Any], runtime: Runtime) -> str:
 MISSING = {
     "article": "/article/999999",
     "quote": "/quote/NOPE",
+    "why": "/quote/NOPE/why",
     "topic": "/topic/nobody-at-all",
 }
 

@@ -18,6 +18,7 @@ from tickerwire.web.pages import (
     tokens,
     topic,
     watchlists,
+    why,
 )
 from tickerwire.web.twins import Page, register
 
@@ -25,6 +26,7 @@ ALL: tuple[Page[Any, Any], ...] = (
     home.PAGE,
     article.PAGE,
     quote.PAGE,
+    why.PAGE,
     topic.PAGE,
     search.PAGE,
     feeds.PAGE,
