@@ -52,6 +52,12 @@ from tickerwire.actions.common import (
     Progress,
     Step,
 )
+from tickerwire.actions.export import (
+    EXPORT_DATASETS,
+    ExportPlan,
+    plan_export,
+    run_export,
+)
 from tickerwire.actions.history import (
     HeadlinesAt,
     MarketsAt,
@@ -146,6 +152,7 @@ from tickerwire.actions.watchlists import (
 __all__ = [
     "ALERTS_MAX",
     "DISCLAIMER",
+    "EXPORT_DATASETS",
     "HOST_ENTRY_MAX",
     "NOTE_MAX",
     "REACTION_TOPIC",
@@ -156,6 +163,7 @@ __all__ = [
     "AlreadySubscribed",
     "ArticleReaction",
     "BackfillReport",
+    "ExportPlan",
     "HeadlinesAt",
     "ImportReport",
     "InstrumentReaction",
@@ -226,6 +234,7 @@ __all__ = [
     "moment_from",
     "news_for_member",
     "pause_feed",
+    "plan_export",
     "propose_instrument",
     "provider_report",
     "provider_sources",
@@ -237,6 +246,7 @@ __all__ = [
     "resume_feed",
     "revoke_api_token",
     "revoke_invite",
+    "run_export",
     "search_instruments",
     "seed",
     "seed_default_feeds",
