@@ -72,6 +72,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from common import busy_share, machine_ticks
 from localsite import (
     DEFAULT_MODIFIED,
     POSTGRES_URL,
@@ -335,9 +336,17 @@ def worker_env(database_url: str, data: Path) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class WorkersPass:
+    seconds: float
+    busy: float
+    """How busy the whole machine's CPUs were meanwhile (0-1): a second worker cannot gain
+    what the first left no CPU for."""
+
+
 def workers_pass(
     site: LocalSite, plans: list[FeedPlan], postgres_url: str, workers: int, data: Path
-) -> float:
+) -> WorkersPass:
     """Seconds for ``workers`` ``tickerwire worker`` processes, sharing the job engine on
     a fresh PostgreSQL schema, to refresh every feed for the first time and store every
     article: from the first feed fetched (their start-up left out) to the last article."""
@@ -360,11 +369,15 @@ def workers_pass(
         engine = sa.create_engine(url)
         command = [str(Path(sys.executable).parent / "tickerwire"), "worker"]
         env = worker_env(url, data)
-        processes = [
-            subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(workers)
-        ]
+        logs = [data / f"worker-{workers}-{n}.log" for n in range(workers)]
+        processes = []
+        for log in logs:
+            with log.open("wb") as sink:
+                processes.append(
+                    subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+                )
         started: float | None = None
+        ticks = machine_ticks()
         try:
             deadline = time.monotonic() + WORKERS_TIMEOUT
             while time.monotonic() < deadline:
@@ -376,18 +389,32 @@ def workers_pass(
                         sa.select(sa.func.count(articles.c.id))
                     ).scalar_one()
                 if fetched and started is None:
-                    started = time.perf_counter()
+                    started, ticks = time.perf_counter(), machine_ticks()
                 if started is not None and fetched == len(plans) and stored >= expected:
-                    return time.perf_counter() - started
+                    return WorkersPass(
+                        time.perf_counter() - started, busy_share(ticks, machine_ticks())
+                    )
                 time.sleep(0.2)
             raise RuntimeError(
                 f"{workers} worker(s) had not stored {expected} articles in {WORKERS_TIMEOUT} s"
             )
         finally:
+            with engine.connect() as connection:
+                doing = connection.execute(
+                    sa.text("SELECT task_name, args FROM procrastinate_jobs WHERE status = 'doing'")
+                ).all()
+            if doing:
+                print(f"stopping {workers} worker(s) amid jobs: {doing}")
             for process in processes:
                 process.terminate()
-            for process in processes:
-                process.wait(timeout=60)
+            for process, log in zip(processes, logs, strict=True):
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    tail = log.read_text(errors="replace").splitlines()[-15:]
+                    print("a worker took over 60 s to stop on SIGTERM; its log ends:", *tail)
+                    raise
             engine.dispose()
 
 
@@ -682,10 +709,12 @@ def main() -> int:
             one, two = (
                 workers_pass(site, plans, args.postgres_url, n, Path(folder)) for n in (1, 2)
             )
-            gain = f"{one / two:.2f}x ({one:.1f} s / {two:.1f} s)"
+            gain = f"{one.seconds / two.seconds:.2f}x ({one.seconds:.1f} s / {two.seconds:.1f} s)"
             console.print(
-                f"first pass by worker processes: one {one:.1f} s, two {two:.1f} s, "
-                f"gain {one / two:.2f}x (load {load_average()})"
+                f"first pass by worker processes: one {one.seconds:.1f} s with the machine's "
+                f"{os.cpu_count()} CPUs {one.busy:.0%} busy, two {two.seconds:.1f} s with them "
+                f"{two.busy:.0%} busy; gain {one.seconds / two.seconds:.2f}x, at most "
+                f"{1 / one.busy if one.busy else 0:.2f}x on this machine (load {load_average()})"
             )
         if rounds:
             check(console, rounds, plans, args.items)
