@@ -5,95 +5,23 @@ measuring task runs, the page and its twin show each move with the prices it cam
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from support.feedkit import MovableClock
-from support.http_server import LocalServer
-from support.newsroom import BASE_TIME, Newsroom, Story
-from support.portal import newsroom_settings
-from support.runtimes import subscribe
+from support.reaction_demo import OPEN_FRIDAY, Demo, reaction_demo
 from tickerwire.actions import DISCLAIMER
-from tickerwire.jobs import tasks
 from tickerwire.live.bus import Event
-from tickerwire.runtime import Runtime
-from tickerwire.web.app import create_app
 from tickerwire.web.cache import reaction_source, sources_of
 from tickerwire.web.pages.article import PAGE, ArticleParams
-
-#: Friday 20 November 2026, 10:00 in New York: the NYSE has been open half an hour.
-OPEN_FRIDAY = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-DOW_STORY = Story(
-    "dow-banks",
-    "Dow Jones climbs as bank earnings beat forecasts",
-    [
-        "The Dow Jones Industrial Average rose in early trading after three large banks "
-        "reported profits above what analysts had pencilled in.",
-        "Traders said the Dow Jones was led by lenders and insurers, while technology shares "
-        "lagged behind.",
-    ],
-    minutes_after=int((OPEN_FRIDAY - BASE_TIME).total_seconds() // 60) + 1,
-)
-
-
-@dataclass
-class Demo:
-    client: TestClient
-    runtime: Runtime
-    clock: MovableClock
-    runner: asyncio.Runner
-
-    def poll_until(self, moment: datetime, every: timedelta = timedelta(minutes=5)) -> None:
-        """The quote poller's ticks up to ``moment``: the simulated quotes become bars."""
-        while self.clock.now + every <= moment:
-            self.clock.advance(seconds=every.total_seconds())
-            self.runner.run(self.runtime.poller.refresh())
-        self.clock.now = moment
-        self.runner.run(self.runtime.poller.refresh())
-
-    def measure_at(self, moment: datetime) -> int:
-        self.clock.now = moment
-        return self.runner.run(tasks.measure_reactions(self.runtime)).measured
-
-    def article_id(self) -> int:
-        return next(a.id for a in self.runtime.news.latest_articles() if a.title == DOW_STORY.title)
-
-    def twin(self) -> dict[str, Any]:
-        data: dict[str, Any] = self.client.get(f"/article/{self.article_id()}.json").json()
-        return data
-
-    def block(self) -> HTMLParser:
-        tree = HTMLParser(self.client.get(f"/article/{self.article_id()}").text)
-        block = tree.css_first(".since-publication")
-        assert block is not None, "the article page has no Since publication block"
-        return block
 
 
 @pytest.fixture
 def demo(database_url: str) -> Iterator[Demo]:
-    """The demo portal at Friday's open with the poller's first tick, then a local
-    publisher's story about the Dow fetched a minute after it was published."""
-    settings = newsroom_settings(database_url)
-    clock = MovableClock(OPEN_FRIDAY)
-    with LocalServer() as server, asyncio.Runner() as runner:
-        runtime = runner.run(Runtime.open(settings, clock=clock))
-        try:
-            runner.run(runtime.poller.backfill_sessions(span=timedelta(days=3)))
-            runner.run(runtime.poller.refresh())
-            Newsroom(server).publish(DOW_STORY)
-            clock.advance(minutes=2)
-            runner.run(subscribe(server.url("/feed.xml"))(runtime))
-            with TestClient(create_app(settings, runtime=runtime)) as client:
-                yield Demo(client, runtime, clock, runner)
-        finally:
-            runner.run(runtime.close())
+    with reaction_demo(database_url) as running:
+        yield running
 
 
 def dow(twin: dict[str, Any]) -> dict[str, Any]:
