@@ -101,6 +101,28 @@ def wrk(url: str, *, threads: int, connections: int, duration: int) -> WrkResult
     return parse_wrk(done.stdout)
 
 
+@dataclass(frozen=True)
+class Run:
+    """One wrk run against one server, with the CPU the server's processes spent on it."""
+
+    wrk: WrkResult
+    cpu_us_per_request: float
+    """The server's own CPU time per answer: unlike requests/s, it hardly moves when other
+    work shares the machine, so it compares servers on a busy machine too."""
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.wrk.requests_per_second
+
+
+def timed_run(server: servers.Server, path: str, load: dict[str, int], duration: int) -> Run:
+    before = servers.cpu_seconds(server.process.pid)
+    result = wrk(server.base + path, **load, duration=duration)
+    spent = servers.cpu_seconds(server.process.pid) - before
+    answered = max(result.requests_per_second * duration, 1.0)
+    return Run(result, spent / answered * 1e6)
+
+
 def fetch_page(host: str, port: int, label: str, path: str) -> Page:
     connection = http.client.HTTPConnection(host, port, timeout=30)
     try:
@@ -268,15 +290,17 @@ def run_rounds(
     rounds = Table(title="Rounds (req/s; latency ms)")
     for column in ("round", "page", "bytes", "ours req/s", "bare req/s", "nginx req/s"):
         rounds.add_column(column, justify="left" if column == "page" else "right")
-    for column in ("ours/nginx", "bare/nginx", "ours p50/p99", "nginx p50/p99", "errors"):
+    for column in ("ours/nginx", "bare/nginx", "CPU µs/req ours/bare/nginx", "ours p50/p99"):
+        rounds.add_column(column, justify="right")
+    for column in ("nginx p50/p99", "errors"):
         rounds.add_column(column, justify="right")
     rounds.add_column("load 1/5/15", justify="right")
-    results: dict[str, list[tuple[WrkResult, WrkResult, WrkResult]]] = {p.label: [] for p in pages}
+    results: dict[str, list[tuple[Run, Run, Run]]] = {p.label: [] for p in pages}
     for number in range(1, args.rounds + 1):
         for page in pages:
-            mine = wrk(ours.base + page.path, **load, duration=args.duration)
-            floor = wrk(bare.base + page.path, **load, duration=args.duration)
-            theirs = wrk(baseline.base + page.path, **load, duration=args.duration)
+            mine = timed_run(ours, page.path, load, args.duration)
+            floor = timed_run(bare, page.path, load, args.duration)
+            theirs = timed_run(baseline, page.path, load, args.duration)
             results[page.label].append((mine, theirs, floor))
             rounds.add_row(
                 str(number),
@@ -287,9 +311,11 @@ def run_rounds(
                 f"{theirs.requests_per_second:,.0f}",
                 f"{mine.requests_per_second / theirs.requests_per_second:.3f}x",
                 f"{floor.requests_per_second / theirs.requests_per_second:.3f}x",
-                f"{_ms(mine.p50_ms)} / {_ms(mine.p99_ms)}",
-                f"{_ms(theirs.p50_ms)} / {_ms(theirs.p99_ms)}",
-                f"{mine.errors} / {floor.errors} / {theirs.errors}",
+                f"{mine.cpu_us_per_request:.0f} / {floor.cpu_us_per_request:.0f} / "
+                f"{theirs.cpu_us_per_request:.0f}",
+                f"{_ms(mine.wrk.p50_ms)} / {_ms(mine.wrk.p99_ms)}",
+                f"{_ms(theirs.wrk.p50_ms)} / {_ms(theirs.wrk.p99_ms)}",
+                f"{mine.wrk.errors} / {floor.wrk.errors} / {theirs.wrk.errors}",
                 load_average(),
             )
             console.print(
@@ -306,6 +332,7 @@ def run_rounds(
         f"goal ≥ {GOAL_RATIO}x",
         "bare/nginx",
         "ours/bare",
+        "CPU µs/req ours/bare/nginx",
         "ours p99 ms",
         f"goal ≤ {GOAL_P99_MS:g}",
     ):
@@ -317,13 +344,15 @@ def run_rounds(
             f.requests_per_second / t.requests_per_second for _, t, f in runs
         )
         kept = statistics.median(m.requests_per_second / f.requests_per_second for m, _, f in runs)
-        p99 = statistics.median(m.p99_ms for m, _, _ in runs)
+        p99 = statistics.median(m.wrk.p99_ms for m, _, _ in runs)
+        cpu = [statistics.median(run[i].cpu_us_per_request for run in runs) for i in (0, 2, 1)]
         summary.add_row(
             page.path,
             f"{ratio:.3f}x",
             "met" if ratio >= GOAL_RATIO else "not met",
             f"{ceiling:.3f}x",
             f"{kept:.3f}x",
+            " / ".join(f"{value:.0f}" for value in cpu),
             _ms(p99),
             "met" if p99 <= GOAL_P99_MS else "not met",
         )
