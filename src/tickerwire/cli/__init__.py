@@ -11,7 +11,18 @@ from __future__ import annotations
 import click
 
 from tickerwire import __version__
-from tickerwire.cli import db, feeds, hosts, instruments, markets, news, providers, serve, users
+from tickerwire.cli import (
+    db,
+    export,
+    feeds,
+    hosts,
+    instruments,
+    markets,
+    news,
+    providers,
+    serve,
+    users,
+)
 from tickerwire.cli.common import setup_logging
 
 
@@ -38,6 +49,7 @@ for command in (
     news.extract,
     news.tag,
     users.users,
+    export.export,
     db.db,
 ):
     cli.add_command(command)
