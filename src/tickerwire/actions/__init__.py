@@ -126,6 +126,7 @@ from tickerwire.actions.reactions import (
     story_moves,
     why_moving,
 )
+from tickerwire.actions.tags import Retagged, retag_articles
 from tickerwire.actions.watchlists import (
     TOKEN_TOUCH_EVERY,
     NewApiToken,
@@ -179,6 +180,7 @@ __all__ = [
     "ProviderFailure",
     "QuoteReport",
     "RefreshReport",
+    "Retagged",
     "SavedPreferences",
     "SignInRefused",
     "SignInThrottled",
@@ -244,6 +246,7 @@ __all__ = [
     "remove_from_watchlist",
     "rename_watchlist",
     "resume_feed",
+    "retag_articles",
     "revoke_api_token",
     "revoke_invite",
     "run_export",

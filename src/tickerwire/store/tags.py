@@ -7,6 +7,7 @@ passing, newest first within each group.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, Subquery, case, delete, func, select
@@ -64,8 +65,38 @@ def replace_tags(connection: Connection, article_id: int, tags: ArticleTags) -> 
         )
 
 
+@dataclass(frozen=True)
+class Taggable:
+    """What the tagger reads of a stored article."""
+
+    id: int
+    title: str | None
+    text: str
+
+
 class TagQueries:
     engine: Engine
+
+    def taggable(self, after_id: int, limit: int) -> list[Taggable]:
+        """Stored articles with ids above ``after_id``, in id order: re-tagging walks the
+        whole store in batches of ``limit`` without holding it in memory."""
+        query = (
+            select(articles.c.id, articles.c.title, articles.c.text)
+            .where(articles.c.id > after_id)
+            .order_by(articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [Taggable(r.id, r.title, r.text or "") for r in connection.execute(query)]
+
+    def taggable_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(articles)).scalar_one())
+
+    def save_tags(self, article_id: int, tags: ArticleTags) -> None:
+        """Replace one article's tags, in their own transaction."""
+        with self.engine.begin() as connection:
+            replace_tags(connection, article_id, tags)
 
     def tags(self, article_id: int) -> ArticleTags:
         with self.engine.connect() as connection:
