@@ -10,6 +10,8 @@ the CLI, the feeds page and the API only ever see the redacted form.
 
 from __future__ import annotations
 
+import httpx
+
 from tickerwire.net.redact import redact, redact_url
 
 
@@ -47,10 +49,20 @@ class HTTPStatusError(FetchError):
     """The server answered with a status that carries no usable body (4xx, 5xx, odd 3xx).
 
     ``retry_after`` is the server's Retry-After, already clamped to the bounds in
-    SECURITY.md, so a scheduler can use it as it is.
+    SECURITY.md, so a scheduler can use it as it is. ``headers`` are the answer's own, for
+    the rare caller that needs one from an error (Yahoo sets its session cookie on a 404).
     """
 
-    def __init__(self, message: str, *, url: str, status: int, retry_after: float | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str,
+        status: int,
+        retry_after: float | None,
+        headers: httpx.Headers | None = None,
+    ) -> None:
         super().__init__(message, url=url)
         self.status = status
         self.retry_after = retry_after
+        self.headers = headers if headers is not None else httpx.Headers()

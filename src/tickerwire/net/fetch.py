@@ -237,6 +237,7 @@ class Fetcher:
                 url=str(target),
                 status=status,
                 retry_after=retry_after,
+                headers=response.headers,
             )
         finally:
             await response.aclose()

@@ -9,10 +9,8 @@ Crumb"}}}`` from https://github.com/iprak/yahoofinance/issues/93 and
 https://github.com/sstrickx/yahoofinance-api/pull/223; a crumb request answered with the
 text "Too Many Requests" from https://github.com/36bits/msmquote/issues/17; the
 ``quoteResponse.result`` fields (regularMarketPrice, regularMarketTime, ...) as the
-chart meta names them. fc.yahoo.com really answers 404 with its Set-Cookie, which the
-shared fetcher turns into an error without headers; the local server answers 200, and
-until the fetcher passes an error answer's headers the handshake needs a cookie URL that
-answers 2xx (docs/providers.md).
+chart meta names them. fc.yahoo.com really answers 404 with its Set-Cookie (yfinance's
+``data.py`` reads the cookie off that 404), so the local server answers both ways.
 """
 
 from __future__ import annotations
@@ -48,8 +46,10 @@ def yahoo(
     return YahooProvider(settings, fetcher, max_bytes=65536)
 
 
-def shake_hands(server: ProviderServer, crumb: str = "yahoo/getcrumb.txt") -> None:
-    server.route("/fc", Reply(200, b"", {"Set-Cookie": COOKIE}))
+def shake_hands(
+    server: ProviderServer, crumb: str = "yahoo/getcrumb.txt", cookie_status: int = 200
+) -> None:
+    server.route("/fc", Reply(cookie_status, b"", {"Set-Cookie": COOKIE}))
     server.serve_file(CRUMB, crumb, **{"Content-Type": "text/plain"})
 
 
@@ -75,6 +75,17 @@ async def test_all_quotes_come_from_one_request_carrying_cookie_and_crumb(
         2245181898,
     )
     assert (spx.delayed, quotes["FTSE"].delayed) == (False, True)
+
+
+async def test_the_cookie_is_taken_from_a_404_as_yahoo_sends_it(
+    server: ProviderServer, yahoo: YahooProvider
+) -> None:
+    shake_hands(server, cookie_status=404)
+    server.serve_file(QUOTE, "yahoo/quote_v7_batch.json")
+    quotes = await yahoo.quotes([SPX])
+    assert server.paths() == ["/fc", CRUMB, QUOTE]
+    assert requests_to(server, QUOTE)[0].headers["cookie"] == "A3=d=AQABBKx1&S=AQAAAk"
+    assert quotes["SPX"].price == 5969.34
 
 
 async def test_the_pair_is_fetched_once_and_reused(

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from tickerwire.markets.providers.base import ProviderError
+from tickerwire.net.errors import HTTPStatusError
 from tickerwire.net.fetch import FetchResponse
 from tickerwire.types import Clock, utc_now
 
@@ -73,7 +74,13 @@ class CrumbSession:
         self._credentials = None
 
     async def _handshake(self) -> Credentials:
-        cookie = session_cookie(await self._get(self._cookie_url, None, None))
+        try:
+            cookie = session_cookie((await self._get(self._cookie_url, None, None)).headers)
+        except ProviderError as error:
+            # fc.yahoo.com answers 404 and sets the cookie all the same
+            if not isinstance(error.__cause__, HTTPStatusError):
+                raise
+            cookie = session_cookie(error.__cause__.headers)
         if cookie is None:
             raise ProviderError("yahoo", f"no session cookie from {self._cookie_url}")
         answer = await self._get(self._crumb_url, None, {"Cookie": cookie})
@@ -83,9 +90,8 @@ class CrumbSession:
         return Credentials(cookie, crumb)
 
 
-def session_cookie(response: FetchResponse) -> str | None:
+def session_cookie(headers: httpx.Headers | Mapping[str, str]) -> str | None:
     """The ``name=value`` pairs of every Set-Cookie, joined as a Cookie header, or None."""
-    headers = response.headers
     values = (
         headers.get_list("set-cookie")
         if isinstance(headers, httpx.Headers)
