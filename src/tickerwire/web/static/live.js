@@ -45,6 +45,7 @@
       setText(node, "percent", shown.percent_text);
       setText(node, "arrow", shown.arrow);
       setText(node, "direction-label", shown.spoken_direction);
+      if (raw.provider) setText(node, "provider", raw.provider);
       node.querySelectorAll('[data-field="time"]').forEach(function (time) {
         if (shown.as_of) time.setAttribute("datetime", shown.as_of);
         time.textContent = shown.as_of_text;
