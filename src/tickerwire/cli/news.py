@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from tickerwire.cli.common import fail, settings_from
+from tickerwire.cli.common import fail, progress_bar, run, settings_from
+from tickerwire.config import Settings
 
 
 @click.command()
@@ -36,17 +37,43 @@ def extract(paths: tuple[Path, ...], url: str | None) -> None:
 
 
 @click.command()
-@click.option("--title", help="A headline to tag with the text (it counts like the body).")
+@click.option("--title", help="A headline to tag with the text (it counts more than the body).")
+@click.option(
+    "--all",
+    "every_article",
+    is_flag=True,
+    help="Instead: tag every stored article again (after changing the alias tables).",
+)
 @click.pass_context
-def tag(ctx: click.Context, title: str | None) -> None:
-    """Read text on standard input; print the instruments and entities it names, as JSON."""
+def tag(ctx: click.Context, title: str | None, every_article: bool) -> None:
+    """Read text on standard input; print the instruments and entities it names, with how
+    often and how relevant, as JSON. With --all, re-tag the stored articles instead."""
     from tickerwire.news.tag.gazetteer import AliasTableError
+
+    settings = settings_from(ctx)
+    try:
+        if every_article:
+            _retag(settings)
+        else:
+            _tag_stdin(settings, title)
+    except AliasTableError as error:
+        fail(f"tagging.extra_aliases: {error}")
+
+
+def _tag_stdin(settings: Settings, title: str | None) -> None:
     from tickerwire.news.tag.tagger import Tagger
 
     text = sys.stdin.read()
-    settings = settings_from(ctx)
-    try:
-        tagger = Tagger(settings.registry, extra_aliases=settings.tagging.extra_aliases)
-    except AliasTableError as error:
-        fail(f"tagging.extra_aliases: {error}")
+    tagger = Tagger(settings.registry, extra_aliases=settings.tagging.extra_aliases)
     click.echo(json.dumps(tagger.tag(text, title=title).to_json(), ensure_ascii=False))
+
+
+def _retag(settings: Settings) -> None:
+    from tickerwire import actions
+    from tickerwire.runtime import Runtime
+
+    async def work(runtime: Runtime) -> actions.Retagged:
+        with progress_bar("Tagging articles") as advance:
+            return actions.retag_articles(runtime, progress=advance)
+
+    click.echo(f"Tagged {run(settings, work).articles} articles again.")
