@@ -20,7 +20,7 @@ from tickerwire.jobs.stopping import cancel_within
 from tickerwire.runtime import Runtime
 from tickerwire.web import api, api_alerts, api_watchlists, health, media, metrics, pages, stream
 from tickerwire.web.cache import RenderCache, sources_of
-from tickerwire.web.pages import account, admin, alerts, follows, tokens, watchlists
+from tickerwire.web.pages import account, admin, alerts, export, follows, tokens, watchlists
 from tickerwire.web.private_site import PrivateSite
 from tickerwire.web.ready import ReadyPages
 from tickerwire.web.security import SecurityHeaders
@@ -117,4 +117,5 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(follows.router)
     app.include_router(tokens.router)
     app.include_router(alerts.router)
+    app.include_router(export.router)
     return app
