@@ -154,3 +154,17 @@ def test_the_alias_tables_meaning_wins_over_a_package_name(tagger: Tagger) -> No
     tags = tagger.tag("The Nasdaq gained.")
     assert {t.symbol for t in tags.instruments} == {"IXIC"}
     assert Entity("Nasdaq", "company") not in {Entity(t.name, t.kind) for t in tags.entities}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Washington Post reported the story.",
+        "George Washington crossed the Delaware.",
+        "Washington State beat Oregon.",
+    ],
+)
+def test_washington_the_newspaper_the_man_and_the_state_are_not_the_us(
+    tagger: Tagger, text: str
+) -> None:
+    assert "United States" not in countries(tagger.tag(text))
