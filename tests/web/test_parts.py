@@ -12,7 +12,7 @@ from support.moments import FRIDAY_MORNING
 from support.runtimes import opened_runtime
 from tickerwire.config import Settings
 from tickerwire.instruments import DEFAULT_INSTRUMENTS
-from tickerwire.markets.quotes import Quote
+from tickerwire.markets.quotes import PriceKind, Quote
 from tickerwire.web.app import create_app
 
 RIBBON_NAMES = [i.label for i in DEFAULT_INSTRUMENTS]
@@ -102,3 +102,25 @@ def test_delayed_and_stale_quotes_are_labelled_with_their_age(settings: Settings
     assert dji.css_first(".badge.delayed").text() == "Delayed · 20 min ago"
     spx = tree.css_first('.ribbon-cell[data-symbol="SPX"]')
     assert spx.css_first(".badge.stale").text() == "Stale · 2 h ago"
+
+
+def test_a_daily_fixing_is_named_with_its_date_and_not_called_stale(settings: Settings) -> None:
+    fixed = FRIDAY_MORNING.replace(hour=13, minute=10) - timedelta(days=1)  # Thursday, ECB
+    yields = FRIDAY_MORNING - timedelta(days=5)  # the Sunday before: a long weekend past
+    with opened_runtime(settings, clock=lambda: FRIDAY_MORNING) as runtime:
+        runtime.markets.save_quotes(
+            [
+                Quote("EURUSD", 1.05, fixed, "ecb", kind=PriceKind.DAILY_FIXING),
+                Quote("TNX", 4.4, yields, "treasury", kind=PriceKind.END_OF_DAY),
+            ]
+        )
+        with TestClient(create_app(settings, runtime=runtime)) as client:
+            tree = HTMLParser(client.get("/").text)
+            quote_page = HTMLParser(client.get("/quote/EURUSD").text)
+    euro = tree.css_first('.ribbon-cell[data-symbol="EURUSD"]')
+    assert euro.css_first(".badge.fixing").text() == "Daily fixing of Nov 19"
+    assert euro.css_first(".badge.stale") is None
+    assert quote_page.css_first(".quote-asof .badge.fixing").text() == "Daily fixing of Nov 19"
+    rate = tree.css_first('.ribbon-cell[data-symbol="TNX"]')
+    assert rate.css_first(".badge.fixing").text() == "End of day of Nov 15"
+    assert rate.css_first(".badge.stale") is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -19,7 +20,7 @@ from tickerwire import actions, humanize
 from tickerwire.instruments import Instrument
 from tickerwire.markets import calendar
 from tickerwire.markets.freshness import is_stale
-from tickerwire.markets.quotes import Interval, Quote
+from tickerwire.markets.quotes import Interval, PriceKind, Quote
 from tickerwire.news.model import ArticleListing, ImageSource
 from tickerwire.news.srcset import Candidate, write_srcset
 from tickerwire.news.trackers import is_tracker_image, without_tracking
@@ -29,6 +30,8 @@ from tickerwire.web import format as fmt
 from tickerwire.web.svg import Sparkline, sparkline
 
 SPOKEN = {"up": "up", "down": "down", "flat": "unchanged"}
+KIND_WORDS = {PriceKind.DAILY_FIXING: "Daily fixing", PriceKind.END_OF_DAY: "End of day"}
+"""How a once-a-day number is named beside it, so it never passes for a live price."""
 
 
 class QuoteFigures(BaseModel):
@@ -44,6 +47,17 @@ class QuoteFigures(BaseModel):
     spoken_direction: str  # "" when there is no quote: nothing is read out for an empty cell
     as_of: datetime | None
     as_of_text: str
+    kind: str  # a PriceKind: "intraday", "daily_fixing", "end_of_day"
+    kind_text: str  # "" for an intraday price, else "Daily fixing of Dec 3"
+
+
+def kind_text(quote: Quote, zone: str) -> str:
+    """ "Daily fixing of Dec 3" for a once-a-day number (dated in the reader's zone), else ""."""
+    words = KIND_WORDS.get(quote.kind)
+    if words is None:
+        return ""
+    day = quote.as_of.astimezone(ZoneInfo(zone))
+    return f"{words} of {day.strftime('%b')} {day.day}"
 
 
 def quote_figures(
@@ -63,6 +77,8 @@ def quote_figures(
             spoken_direction="",
             as_of=None,
             as_of_text="no data",
+            kind=PriceKind.INTRADAY.value,
+            kind_text="",
         )
     heading = fmt.direction(quote.change, precision)
     return QuoteFigures(
@@ -76,6 +92,8 @@ def quote_figures(
         spoken_direction=SPOKEN[heading] if quote.change is not None else "",
         as_of=quote.as_of,
         as_of_text=humanize.clock_time(quote.as_of, zone, now),
+        kind=quote.kind.value,
+        kind_text=kind_text(quote, zone),
     )
 
 
@@ -120,6 +138,8 @@ class RibbonCell(BaseModel):
     spoken_direction: str
     as_of: datetime | None
     as_of_text: str
+    kind: str
+    kind_text: str
     age_text: str
     stale: bool
     delayed: bool
@@ -213,6 +233,8 @@ def ribbon_cell(
         spoken_direction=shown.spoken_direction,
         as_of=shown.as_of,
         as_of_text=shown.as_of_text,
+        kind=shown.kind,
+        kind_text=shown.kind_text,
         age_text=humanize.age(quote.age(now)) if quote else "",
         stale=is_stale(instrument, quote, now, stale_after) if quote else False,
         delayed=quote.delayed if quote else False,
