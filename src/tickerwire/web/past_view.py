@@ -70,23 +70,15 @@ def past_cell(
         )
         spark = SparklineView.model_validate(line, from_attributes=True) if line else None
     stale_after = timedelta(seconds=runtime.settings.providers.stale_after_seconds)
+    # Every worded field comes from the one rule for how a quote reads, whatever it holds.
     return RibbonCell(
-        symbol=instrument.symbol,
+        **shown.model_dump(),
         name=instrument.label,
         currency=instrument.currency,
-        precision=instrument.precision,
         price=quote.price if quote else None,
         change=quote.change if quote else None,
         change_percent=quote.change_percent if quote else None,
         previous_close=quote.previous_close if quote else None,
-        price_text=shown.price_text,
-        change_text=shown.change_text,
-        percent_text=shown.percent_text,
-        direction=shown.direction,
-        arrow=shown.arrow,
-        spoken_direction=shown.spoken_direction,
-        as_of=shown.as_of,
-        as_of_text=shown.as_of_text,
         age_text=humanize.age(quote.age(moment)) if quote else "",
         stale=is_stale(instrument, quote, moment, stale_after) if quote else False,
         delayed=False,
