@@ -145,9 +145,9 @@ def test_horizons_wait_until_their_end_and_are_then_measured_with_their_inputs(
     an_hour_of_prices(markets)
     article_id = save_tagged(news, "Dow climbs", PUBLISHED, symbols=("DJI",))
     store = ReactionStore(engine)
-    assert measure_due(store, PUBLISHED + timedelta(minutes=16)) == []
+    assert measure_due(store, PUBLISHED + timedelta(minutes=16)) == (0, [])
     measured_at = PUBLISHED + timedelta(minutes=17)
-    assert measure_due(store, measured_at) == [(article_id, "DJI")]
+    assert measure_due(store, measured_at) == (1, [(article_id, "DJI")])
     by_horizon = {r.horizon: r for r in store.reactions(article_id)}
     quarter = by_horizon["15m"]
     # Start: 109 recorded at 15:00. End: the 15:14 bar's close, 124, at 15:15.
@@ -169,7 +169,7 @@ def test_a_horizon_is_computed_once_whatever_arrives_later(
     store = ReactionStore(engine)
     measure_due(store, PUBLISHED + timedelta(minutes=17))
     markets.save_bars(minute_bars("DJI", PUBLISHED + timedelta(minutes=14), [500.0]))
-    assert measure_due(store, PUBLISHED + timedelta(minutes=18)) == []
+    assert measure_due(store, PUBLISHED + timedelta(minutes=18)) == (0, [])
     quarter = next(r for r in store.reactions(article_id) if r.horizon == "15m")
     assert quarter.end_price == 124.0
 

@@ -43,16 +43,16 @@ class MeasureReport:
 async def measure_reactions(runtime: Runtime) -> MeasureReport:
     """Measure every horizon due now, keep each with its inputs, and tell the pages."""
     store = ReactionStore(runtime.engine)
-    stored = await asyncio.to_thread(measure_due, store, runtime.now())
+    stored, measured = await asyncio.to_thread(measure_due, store, runtime.now())
     symbols: dict[int, set[str]] = {}
-    for article_id, symbol in stored:
+    for article_id, symbol in measured:
         symbols.setdefault(article_id, set()).add(symbol)
     if symbols:
         await runtime.bus.publish(
             Event(REACTION_TOPIC, str(article_id), {"symbols": sorted(found)})
             for article_id, found in symbols.items()
         )
-    return MeasureReport(len(stored), sorted(symbols))
+    return MeasureReport(stored, sorted(symbols))
 
 
 @dataclass(frozen=True)

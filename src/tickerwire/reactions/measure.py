@@ -9,46 +9,43 @@ no figure (:data:`NO_PRICE` is how that reads), rather than with a move of zero.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
-
-from tickerwire.store.reactions import (
-    PendingReaction,
-    PricePoint,
-    ReactionStore,
-    first_price_from,
-    price_at,
-)
+from tickerwire.store.reactions import PendingReaction, PriceBook, PricePoint, ReactionStore
 
 NO_PRICE = "no price on record for this window"
+BATCH = 2000
+"""Horizons measured per read of their prices."""
+BOOK_REACH = timedelta(days=1)
+"""How far before a batch's earliest start its minute bars are read."""
+Recorded = dict[tuple[int, str], PricePoint]
 
 
 def _start(
-    store: ReactionStore, connection: Connection, item: PendingReaction, symbol: str
+    book: PriceBook, recorded: Recorded, item: PendingReaction, symbol: str
 ) -> PricePoint | None:
     if item.note is None:  # the measure starts at publication: use what was recorded then
-        recorded = store.publication_price(connection, item.article_id, symbol)
-        return recorded or price_at(connection, symbol, item.start_time)
-    return first_price_from(connection, symbol, item.start_time, item.end_time)
+        kept = recorded.get((item.article_id, symbol))
+        return kept or book.price_at(symbol, item.start_time)
+    return book.first_price_from(symbol, item.start_time, item.end_time)
 
 
 def _end(
-    connection: Connection, symbol: str, item: PendingReaction, start: PricePoint | None
+    book: PriceBook, symbol: str, item: PendingReaction, start: PricePoint | None
 ) -> PricePoint | None:
-    end = price_at(connection, symbol, item.end_time)
+    end = book.price_at(symbol, item.end_time)
     if end is None or start is None or end.time <= max(start.time, item.start_time):
         return None  # no price made inside the window: nothing measured it
     return end
 
 
 def _pair(
-    store: ReactionStore, connection: Connection, item: PendingReaction, symbol: str
+    book: PriceBook, recorded: Recorded, item: PendingReaction, symbol: str
 ) -> tuple[PricePoint, PricePoint] | None:
     """The start and end prices of ``symbol`` over ``item``'s window, if both are known."""
-    start = _start(store, connection, item, symbol)
-    end = _end(connection, symbol, item, start)
+    start = _start(book, recorded, item, symbol)
+    end = _end(book, symbol, item, start)
     return (start, end) if start is not None and end is not None else None
 
 
@@ -57,13 +54,13 @@ def percent_move(start: float, end: float) -> float | None:
 
 
 def measure(
-    store: ReactionStore, connection: Connection, item: PendingReaction, now: datetime
+    book: PriceBook, recorded: Recorded, item: PendingReaction, now: datetime
 ) -> dict[str, Any]:
     """The values that complete ``item``'s row."""
-    own = _pair(store, connection, item, item.symbol)
+    own = _pair(book, recorded, item, item.symbol)
     bench = None
     if item.benchmark_symbol is not None:
-        bench = _pair(store, connection, item, item.benchmark_symbol)
+        bench = _pair(book, recorded, item, item.benchmark_symbol)
     move = percent_move(own[0].price, own[1].price) if own else None
     bench_move = percent_move(bench[0].price, bench[1].price) if bench else None
     used = [*(own or ()), *(bench or ())]
@@ -90,15 +87,25 @@ def measure(
     }
 
 
-def measure_due(store: ReactionStore, now: datetime, limit: int = 500) -> list[tuple[int, str]]:
-    """Measure every horizon due at ``now``, ``limit`` at a time; the (article, symbol) of
-    each horizon stored."""
-    stored: list[tuple[int, str]] = []
+def measure_due(
+    store: ReactionStore, now: datetime, limit: int = BATCH
+) -> tuple[int, list[tuple[int, str]]]:
+    """Measure every horizon due at ``now``, ``limit`` at a time. How many were stored,
+    and the (article, symbol) of each horizon measured."""
+    stored, saved, measured = 0, 0, []
     while True:
         due = store.due(now, limit)
         if due:
+            symbols = {d.symbol for d in due} | {
+                d.benchmark_symbol for d in due if d.benchmark_symbol
+            }
+            span = (min(d.start_time for d in due) - BOOK_REACH, max(d.end_time for d in due))
             with store.engine.connect() as connection:
-                rows = [measure(store, connection, item, now) for item in due]
-            stored += store.save_measured(rows)
-        if len(due) < limit:
-            return stored
+                book = PriceBook(connection, symbols, *span)
+                recorded = store.publication_prices(connection, (d.article_id for d in due))
+                rows = [measure(book, recorded, item, now) for item in due]
+            saved = store.save_measured(rows)
+            stored += saved
+            measured += [(d.article_id, d.symbol) for d in due]
+        if len(due) < limit or not saved:
+            return stored, measured

@@ -8,12 +8,13 @@ once and clears ``due_at``, so each figure is computed once and kept with the pr
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, and_, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from tickerwire.markets.providers.simulated import NAME as SIMULATED
 from tickerwire.markets.quotes import Interval
@@ -112,6 +113,66 @@ def first_price_from(
 
 _KEYS_AND_TIMES = ("article_id", "recorded_at")
 _HORIZON_KEY = ("article_id", "symbol", "horizon")
+
+
+class PriceBook:
+    """The prices a batch of horizons needs, read in two queries instead of several per
+    horizon: every minute bar of the batch's symbols over its span, and their latest
+    quotes. It answers :func:`price_at` and :func:`first_price_from` alike, and asks the
+    database itself only when the minute bars do not reach (old stories, coarser bars)."""
+
+    def __init__(
+        self, connection: Connection, symbols: Iterable[str], start: datetime, end: datetime
+    ) -> None:
+        self.connection = connection
+        wanted = sorted(set(symbols))
+        self.since = start
+        self._bars: dict[str, tuple[list[datetime], list[Any]]] = {s: ([], []) for s in wanted}
+        rows = connection.execute(
+            select(bars.c.symbol, bars.c.start, bars.c.open, bars.c.close, bars.c.provider)
+            .where(
+                bars.c.symbol.in_(wanted),
+                bars.c.interval == Interval.M1.value,
+                bars.c.start >= start,
+                bars.c.start < end,
+            )
+            .order_by(bars.c.symbol, bars.c.start)
+        )
+        for row in rows:
+            starts, kept = self._bars[row.symbol]
+            starts.append(row.start)
+            kept.append(row)
+        self._quotes = {
+            row.symbol: PricePoint(
+                float(row.price), row.as_of, f"{row.provider} quote", bool(row.simulated)
+            )
+            for row in connection.execute(
+                select(quotes.c.symbol, quotes.c.price, quotes.c.as_of, quotes.c.provider)
+                .add_columns(quotes.c.simulated)
+                .where(quotes.c.symbol.in_(wanted))
+            )
+        }
+
+    def price_at(self, symbol: str, moment: datetime) -> PricePoint | None:
+        quote = self._quotes.get(symbol)
+        best = quote if quote is not None and quote.time <= moment else None
+        starts, kept = self._bars.get(symbol, ([], []))
+        index = bisect_right(starts, moment - Interval.M1.delta) - 1
+        if index >= 0:
+            bar = _bar_point(kept[index], Interval.M1, at_end=True)
+            if best is None or bar.time > best.time:
+                best = bar
+        if best is not None and best.time >= moment - _MINUTE_BARS_REACH:
+            return best
+        return price_at(self.connection, symbol, moment)
+
+    def first_price_from(self, symbol: str, start: datetime, until: datetime) -> PricePoint | None:
+        starts, kept = self._bars.get(symbol, ([], []))
+        if start >= self.since:
+            index = bisect_left(starts, start)
+            if index < len(starts) and starts[index] < until:
+                return _bar_point(kept[index], Interval.M1, at_end=False)
+        return first_price_from(self.connection, symbol, start, until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,40 +303,45 @@ class ReactionStore:
         with self.engine.connect() as connection:
             return [PendingReaction(*row) for row in connection.execute(query)]
 
-    def save_measured(self, measured: Iterable[dict[str, Any]]) -> list[tuple[int, str]]:
-        """Store measured horizons and clear their ``due_at``; a row measured already (by
-        another worker) is left as it was, so each figure is computed once. Returns the
-        (article, symbol) of each row stored."""
-        stored = []
-        with self.engine.begin() as connection:
-            for row in measured:
-                key = and_(
-                    article_reactions.c.article_id == row["article_id"],
-                    article_reactions.c.symbol == row["symbol"],
-                    article_reactions.c.horizon == row["horizon"],
-                    article_reactions.c.computed_at.is_(None),
-                )
-                values = {
-                    k: v for k, v in row.items() if k not in ("article_id", "symbol", "horizon")
-                }
-                result = connection.execute(
-                    update(article_reactions).where(key).values(**values, due_at=None)
-                )
-                if result.rowcount:
-                    stored.append((int(row["article_id"]), str(row["symbol"])))
-        return stored
-
-    def publication_price(
-        self, connection: Connection, article_id: int, symbol: str
-    ) -> PricePoint | None:
-        row = connection.execute(
-            select(article_prices).where(
-                article_prices.c.article_id == article_id, article_prices.c.symbol == symbol
+    def save_measured(self, measured: Sequence[dict[str, Any]]) -> int:
+        """Store measured horizons and clear their ``due_at``, in one statement run for
+        every row; a row measured already (by another worker) is left as it was, so each
+        figure is computed once. How many rows were stored."""
+        if not measured:
+            return 0
+        names = [n for n in measured[0] if n not in _HORIZON_KEY]
+        statement = (
+            update(article_reactions)
+            .where(
+                article_reactions.c.article_id == bindparam("key_article_id"),
+                article_reactions.c.symbol == bindparam("key_symbol"),
+                article_reactions.c.horizon == bindparam("key_horizon"),
+                article_reactions.c.computed_at.is_(None),
             )
-        ).first()
-        if row is None or row.price is None:
-            return None
-        return PricePoint(float(row.price), row.quote_time, row.source, bool(row.simulated))
+            .values({n: bindparam(f"new_{n}") for n in names} | {"due_at": None})
+        )
+        rows = [
+            {f"key_{k}": row[k] for k in _HORIZON_KEY} | {f"new_{n}": row[n] for n in names}
+            for row in measured
+        ]
+        with self.engine.begin() as connection:
+            result = connection.execute(statement, rows)
+        return int(result.rowcount or 0)
+
+    def publication_prices(
+        self, connection: Connection, article_ids: Iterable[int]
+    ) -> dict[tuple[int, str], PricePoint]:
+        """The prices recorded at the publication of ``article_ids``, by (article, symbol)."""
+        query = select(article_prices).where(
+            article_prices.c.article_id.in_(sorted(set(article_ids))),
+            article_prices.c.price.is_not(None),
+        )
+        return {
+            (row.article_id, row.symbol): PricePoint(
+                float(row.price), row.quote_time, row.source, bool(row.simulated)
+            )
+            for row in connection.execute(query)
+        }
 
     def prices(self, article_id: int) -> list[PublicationPrice]:
         query = (
