@@ -18,7 +18,17 @@ from tickerwire.config import Settings
 from tickerwire.jobs.runner import BACKGROUND_STOP_SECONDS, run_background
 from tickerwire.jobs.stopping import cancel_within
 from tickerwire.runtime import Runtime
-from tickerwire.web import api, api_alerts, api_watchlists, health, media, metrics, pages, stream
+from tickerwire.web import (
+    api,
+    api_alerts,
+    api_providers,
+    api_watchlists,
+    health,
+    media,
+    metrics,
+    pages,
+    stream,
+)
 from tickerwire.web.cache import RenderCache, sources_of
 from tickerwire.web.pages import account, admin, alerts, export, follows, tokens, watchlists
 from tickerwire.web.private_site import PrivateSite
@@ -113,6 +123,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(admin.router())
     app.include_router(api_watchlists.router)
     app.include_router(api_alerts.router)
+    app.include_router(api_providers.router)
     app.include_router(watchlists.router)
     app.include_router(follows.router)
     app.include_router(tokens.router)
