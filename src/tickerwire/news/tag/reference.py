@@ -4,14 +4,14 @@ Countries come from ``countryinfo`` (name, spellings, demonym, capital, populati
 from ``pytickersymbols`` (index constituents with their tickers), their legal names shortened
 with ``cleanco``. The alias table then only says what a package cannot know: context rules
 ("Turkey" the bird), extra names, and which names are also ordinary words. Building both
-lists takes a few tens of milliseconds, once per Tagger.
+lists takes a few hundred milliseconds, once per Tagger.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +65,10 @@ def country_entries(rules: AliasTable) -> list[Entry]:
     datelines): "turkey", "china" and "polish" are a bird, porcelain and a verb. A capital
     counts unless a US state follows it ("Paris, Texas"): many are also American towns.
     """
-    states = _us_states()
+    by_code = _by_code()
+    states = tuple(f", {state.lower()}" for state in by_code["US"][0].get("provinces") or ())
     entries = []
-    for records in _by_code().values():
+    for records in by_code.values():
         info = records[0]
         name = str(info["name"])
         spellings = [
@@ -180,12 +181,3 @@ def _plain_capital(capital: str) -> str:
     """ "Washington D.C." is written "Washington"; others as they are, when plain."""
     capital = capital.removesuffix(" D.C.")
     return capital if _plain_name(capital) else ""
-
-
-def _us_states() -> tuple[str, ...]:
-    """ ", texas", ", ga": what follows an American town that shares a capital's name."""
-    states: Iterable[str] = ()
-    for country in all_countries():
-        if country.info()["ISO"]["alpha2"] == "US":
-            states = country.info().get("provinces") or ()
-    return tuple(f", {state.lower()}" for state in states)
