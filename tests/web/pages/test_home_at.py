@@ -172,3 +172,44 @@ def test_the_api_refuses_a_future_moment_with_a_400(
     answer = client.get(path, params={"at": "2030-01-01T00:00Z"})
     assert answer.status_code == 400
     assert "is in the future" in answer.json()["detail"]
+
+
+def test_a_past_quote_page_shows_the_price_news_and_chart_of_the_moment(
+    portal: tuple[TestClient, Runtime],
+) -> None:
+    client, runtime = portal
+    save_tagged(runtime.news, "Index seen before", YESTERDAY - timedelta(hours=1), symbols=("SPX",))
+    save_tagged(runtime.news, "Index seen after", YESTERDAY + timedelta(hours=1), symbols=("SPX",))
+    runtime.markets.save_bars(
+        [
+            Bar(
+                "SPX",
+                Interval.M1,
+                YESTERDAY - timedelta(minutes=1),
+                6e3,
+                7e3,
+                6e3,
+                6003.75,
+                None,
+                "x",
+            )
+        ]
+    )
+    twin = client.get("/quote/SPX.json", params={"at": AT, "range": "5D"}).json()
+    assert twin["quote"]["price"] == 6003.75
+    assert [h["title"] for h in twin["news"]] == ["Index seen before"]
+    starts = [b["start"] for b in twin["chart"]["bars"]]
+    assert starts and max(starts) < "2026-11-19T15:00"
+    assert twin["past_markets"]["banner"]["state"] == "open"
+    tree = HTMLParser(client.get("/quote/SPX", params={"at": AT}).text)
+    label = tree.css_first("[data-past-view] #past-view-label")
+    assert "as it was at 19 Nov 2026 15:00 UTC" in label.text()
+    assert label.css_first("a").attributes["href"] == "/quote/SPX"
+    ranges = [a.attributes["href"] for a in tree.css(".chart-ranges a")]
+    assert "/quote/SPX?range=1M&at=2026-11-19T15%3A00Z" in ranges
+
+
+def test_a_quote_page_refuses_a_bad_moment(portal: tuple[TestClient, Runtime]) -> None:
+    client, _ = portal
+    page = client.get("/quote/SPX", params={"at": "soon"})
+    assert page.status_code == 400 and "is not an ISO 8601 time" in page.text

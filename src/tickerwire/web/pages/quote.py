@@ -14,7 +14,8 @@ from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
 from tickerwire.web.cache import NEWS, quote_source, symbol_reactions_source
 from tickerwire.web.chart import ChartMarker, price_chart
-from tickerwire.web.parts import Headline, RibbonCell, headline, ribbon_cell
+from tickerwire.web.parts import Headline, MarketsTop, RibbonCell, headline, ribbon_cell
+from tickerwire.web.past_view import PastView, moment_param
 from tickerwire.web.story_moves import (
     MarkerView,
     RankedNews,
@@ -82,6 +83,10 @@ class QuotePage(BaseModel):
     news_by_reaction: RankedNews | None = None
     """With ``?sort=reaction``: the news ranked by the move after each story."""
     why_path: str = ""
+    past: PastView | None = None
+    """Set when the page shows a past moment (``?at=``); its ``as_of`` is that moment."""
+    past_markets: MarketsTop | None = None
+    """The banner and ribbon of that moment, drawn into the page instead of the live ones."""
 
 
 def _bars_for_chart(runtime: Runtime, instrument: Instrument, range_: ChartRange, now: datetime):  # type: ignore[no-untyped-def]
@@ -203,6 +208,8 @@ class QuoteParams(BaseModel):
     range: str | None = None
     sort: Literal["newest", "reaction"] = "newest"
     """How the news is ordered: newest first, or by the move after each story."""
+    at: str | None = None
+    """A past moment: the page as it was then (web/pages/quote_at.py)."""
 
 
 def build(request: PageRequest[QuoteParams]) -> QuotePage:
@@ -217,6 +224,12 @@ def build(request: PageRequest[QuoteParams]) -> QuotePage:
         chosen = parse_range(params.range)
     except ValueError as error:
         raise BadPageRequest(str(error)) from None
+    moment = moment_param(runtime, params.at)
+    if params.at is not None and moment is not None:
+        # The past view builds on this module's view model, so it is imported here.
+        from tickerwire.web.pages.quote_at import past_quote_page
+
+        return past_quote_page(runtime, instrument, chosen, params.at, moment)
     return quote_page(runtime, instrument, chosen, params.sort)
 
 
