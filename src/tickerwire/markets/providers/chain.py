@@ -262,7 +262,8 @@ class FailoverChain:
         state = self._state(provider, instrument)
         if not state.distrusted:
             state.verdict = "unanswered"
-        state.reason = reason.splitlines()[0] if reason else None
+        line = reason.removeprefix(f"{provider.name}: ").splitlines()
+        state.reason = line[0] if line else None
 
     def _distrust(
         self, provider: Provider, instrument: Instrument, quote: Quote, refusal: str
