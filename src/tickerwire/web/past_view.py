@@ -59,12 +59,18 @@ def moment_param(runtime: Runtime, at: str | None) -> datetime | None:
 
 
 def past_cell(
-    runtime: Runtime, instrument: Instrument, quote: Quote | None, moment: datetime
+    runtime: Runtime,
+    instrument: Instrument,
+    quote: Quote | None,
+    moment: datetime,
+    *,
+    drawn: bool = True,
 ) -> RibbonCell:
-    """A ribbon cell as it read at ``moment``; "no data" when no price was stored by then."""
+    """A ribbon cell as it read at ``moment``, with the session's line up to it unless not
+    ``drawn``; "no data" when no price was stored by then."""
     shown = quote_figures(instrument, quote, runtime.settings.timezone, moment)
     spark = None
-    if quote is not None:
+    if quote is not None and drawn:
         line = sparkline(
             session_closes_at(runtime.engine, instrument, moment), quote.previous_close
         )
@@ -90,12 +96,17 @@ def past_cell(
 
 
 def markets_top_at(
-    runtime: Runtime, moment: datetime, instruments: list[Instrument] | None = None
+    runtime: Runtime,
+    moment: datetime,
+    instruments: list[Instrument] | None = None,
+    *,
+    drawn: bool = True,
 ) -> tuple[MarketsTop, str | None]:
-    """The banner and ribbon as they stood at ``moment``, and what had no data then."""
+    """The banner and ribbon as they stood at ``moment`` (each session's line drawn up to
+    it, unless not ``drawn``), and what had no data then."""
     chosen = list(instruments if instruments is not None else runtime.registry.ribbon)
     known = actions.markets_at(runtime, moment, chosen)
-    cells = [past_cell(runtime, i, known.quotes.get(i.symbol), moment) for i in chosen]
+    cells = [past_cell(runtime, i, known.quotes.get(i.symbol), moment, drawn=drawn) for i in chosen]
     top = MarketsTop(
         banner=banner(moment),
         ribbon=cells,
@@ -109,3 +120,29 @@ def markets_top_at(
 def past_view(moment: datetime, path: str, note: str | None) -> PastView:
     """The label of ``path`` shown at ``moment``, its way back being ``path`` itself."""
     return PastView(as_of=moment, label=moment_label(moment), back_path=quote(path), note=note)
+
+
+class MarketsThen(BaseModel):
+    """An article's markets when it was published: the ribbon's prices then."""
+
+    as_of: datetime
+    label: str
+    cells: list[RibbonCell]
+    """The ribbon's instruments that had a price by then."""
+    note: str | None
+    at: str
+    """The moment as ``?at=`` writes it, for links to the portal and quotes then."""
+
+
+def markets_then(runtime: Runtime, published: datetime | None, seen: datetime) -> MarketsThen:
+    """The ribbon at ``published``; at ``seen`` (when Tickerwire first stored the article)
+    when the publisher gives no time or one later than that."""
+    moment = min(published, seen) if published is not None else seen
+    top, note = markets_top_at(runtime, moment, drawn=False)
+    return MarketsThen(
+        as_of=moment,
+        label=moment_label(moment),
+        cells=[c for c in top.ribbon if c.price is not None],
+        note=note,
+        at=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )

@@ -213,3 +213,21 @@ def test_a_quote_page_refuses_a_bad_moment(portal: tuple[TestClient, Runtime]) -
     client, _ = portal
     page = client.get("/quote/SPX", params={"at": "soon"})
     assert page.status_code == 400 and "is not an ISO 8601 time" in page.text
+
+
+def test_an_article_shows_the_markets_when_it_was_published(
+    portal: tuple[TestClient, Runtime],
+) -> None:
+    client, runtime = portal
+    minute = YESTERDAY - timedelta(minutes=1)
+    runtime.markets.save_bars([Bar("SPX", Interval.M1, minute, 6e3, 7e3, 6e3, 6003.75, None, "x")])
+    article = save_tagged(runtime.news, "Published at the moment", YESTERDAY, symbols=("SPX",))
+    tree = HTMLParser(client.get(f"/article/{article}").text)
+    block = tree.css_first("section.markets-then[data-past]")
+    assert "Markets when this was published" in block.text()
+    assert "19 Nov 2026 15:00 UTC" in block.css_first("time").text()
+    spx = block.css_first('a[href="/quote/SPX?at=2026-11-19T15%3A00%3A00Z"]')
+    assert "6,003.75" in spx.text()
+    assert block.css_first("a[href^='/?at=']").text() == "The portal then"
+    twin = client.get(f"/article/{article}.json").json()
+    assert twin["markets_then"]["as_of"].startswith("2026-11-19T15:00:00")

@@ -31,6 +31,7 @@ from tickerwire.web.parts import (
     quote_figures,
     time_text,
 )
+from tickerwire.web.past_view import MarketsThen, markets_then
 from tickerwire.web.reaction_views import SincePublicationView, since_publication
 from tickerwire.web.twins import Page, PageNotFound, PageRequest
 
@@ -116,6 +117,8 @@ class ArticlePage(BaseModel):
     entities: list[TagChip]
     since_publication: SincePublicationView | None
     """The prices at publication and the moves since, per tagged instrument."""
+    markets_then: MarketsThen | None = None
+    """The ribbon as it was when the article was published (web/past_view.py)."""
 
 
 def _figure(runtime: Runtime, figure: Figure | None) -> FigureView | None:
@@ -213,6 +216,7 @@ def article_page(runtime: Runtime, article_id: int) -> ArticlePage | None:
         since_publication=since_publication(
             actions.article_reaction(runtime, article_id), zone, now
         ),
+        markets_then=markets_then(runtime, row.published, row.first_seen_at),
         **_chips(runtime, runtime.news.tags(article_id)),
     )
 
