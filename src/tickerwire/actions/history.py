@@ -78,7 +78,8 @@ def _markets_note(
     if moment < kept_from:
         notes.append(
             f"Minute prices are kept {days} days (poll.bar_retention_days), so for "
-            f"{_stamp(moment)} each price is the last daily close before it."
+            f"{_stamp(moment)} each price is the last 5-minute, hourly or daily close "
+            "stored before it."
         )
     if missing:
         notes.append(f"No price was stored by then for {', '.join(missing)}.")
