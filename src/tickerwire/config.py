@@ -136,7 +136,7 @@ class ProviderSettings(BaseModel):
     retry_max_seconds: float = Field(default=3600.0, gt=0)
     chains: dict[str, list[str]] = Field(
         default_factory=lambda: {
-            "crypto": ["coingecko", "yahoo", "stooq"],
+            "crypto": ["coingecko", "coinbase", "kraken", "yahoo", "stooq"],
         },
         description="per instrument (our symbol) or asset class, the providers to try first, "
         "in order; the rest of `order` follows",
