@@ -303,7 +303,7 @@ def _empty(name: str, width: int, height: int) -> ChartSvg:
     return ChartSvg(svg, summary, None, None, None, None)
 
 
-_MARKER_RADIUS = 7.0
+_MARKER_RADIUS = 9.0
 _MARKER_ROWS = 3
 
 
@@ -311,7 +311,8 @@ def _markers(
     markers: Sequence[ChartMarker], ordered: Sequence[Bar], xs: Sequence[float], bottom: float
 ) -> tuple[list[str], tuple[int, ...]]:
     """Each story inside the chart's span as a numbered circle over the bar it came in,
-    linking to the article: plain SVG links, so they work without JavaScript. Markers
+    linking to the article (the dashed line down to the axis is not part of the link, so
+    the link is the circle): plain SVG links, so they work without JavaScript. Markers
     closer than a circle apart stack in up to three rows instead of covering each other."""
     starts = [bar.start for bar in ordered]
     end = ordered[-1].start + ordered[-1].interval.delta
@@ -329,12 +330,12 @@ def _markers(
         cy = _TOP + _MARKER_RADIUS + row * (2 * _MARKER_RADIUS + 2)
         label = escape(f"{marker.number}. {marker.title}", quote=True)
         parts.append(
+            f'<line class="news-marker-line" x1="{_num(x)}" x2="{_num(x)}" '
+            f'y1="{_num(cy + _MARKER_RADIUS)}" y2="{_num(bottom)}"/>'
             f'<a class="news-marker" href="{escape(marker.href, quote=True)}" '
-            f'aria-label="{label}"><title>{label}</title>'
-            f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(cy + _MARKER_RADIUS)}" '
-            f'y2="{_num(bottom)}"/><circle cx="{_num(x)}" cy="{_num(cy)}" '
-            f'r="{_num(_MARKER_RADIUS)}"/><text x="{_num(x)}" y="{_num(cy)}" dy="0.35em" '
-            f'text-anchor="middle">{marker.number}</text></a>'
+            f'aria-label="{label}"><title>{label}</title><circle cx="{_num(x)}" '
+            f'cy="{_num(cy)}" r="{_num(_MARKER_RADIUS)}"/><text x="{_num(x)}" y="{_num(cy)}" '
+            f'dy="0.35em" text-anchor="middle">{marker.number}</text></a>'
         )
         drawn.append(marker.number)
     return parts, tuple(sorted(drawn))

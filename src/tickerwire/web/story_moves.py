@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from tickerwire import actions
+from tickerwire import actions, humanize
 from tickerwire.news.model import ArticleListing
 from tickerwire.reactions.horizons import Horizon
 from tickerwire.runtime import Runtime
@@ -29,6 +29,7 @@ class MarkerView(BaseModel):
     title: str
     path: str
     published: datetime
+    time_text: str
 
 
 def chart_markers(articles: Sequence[ArticleListing]) -> list[ChartMarker]:
@@ -37,7 +38,9 @@ def chart_markers(articles: Sequence[ArticleListing]) -> list[ChartMarker]:
     return [ChartMarker(n, a.when, a.title, f"/article/{a.id}") for n, a in enumerate(newest, 1)]
 
 
-def marker_views(markers: Sequence[ChartMarker], drawn: Sequence[int]) -> list[MarkerView]:
+def marker_views(
+    markers: Sequence[ChartMarker], drawn: Sequence[int], zone: str, now: datetime
+) -> list[MarkerView]:
     """The list under the chart: the markers the chart drew, by number."""
     shown = set(drawn)
     return [
@@ -47,6 +50,7 @@ def marker_views(markers: Sequence[ChartMarker], drawn: Sequence[int]) -> list[M
             title=m.title,
             path=m.href,
             published=m.moment,
+            time_text=humanize.clock_time(m.moment, zone, now),
         )
         for m in markers
         if m.number in shown

@@ -135,7 +135,7 @@ def chart_view(
             )
             for r in ChartRange
         ],
-        markers=marker_views(markers or [], chart.marked),
+        markers=marker_views(markers or [], chart.marked, runtime.settings.timezone, now),
     )
 
 
