@@ -50,6 +50,10 @@ class MarketsDesk:
     registry: Registry = field(default_factory=Registry.build)
     prices: dict[tuple[str, str], float] = field(default_factory=dict)
     off: set[str] = field(default_factory=set)
+    broken: dict[str, Reply] = field(default_factory=dict)
+    """source -> the bad answer it gives instead (an HTML page, a truncated body)."""
+    shifted: dict[tuple[str, str], timedelta] = field(default_factory=dict)
+    """(source, our symbol) -> how far from now the source stamps its quote."""
     hits: list[SearchHit] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -85,6 +89,8 @@ class MarketsDesk:
     def _yahoo(self, request: RecordedRequest) -> Reply:
         if "yahoo" in self.off:
             return Reply(503, b"<html>Service unavailable</html>", {"Content-Type": "text/html"})
+        if "yahoo" in self.broken:
+            return self.broken["yahoo"]
         path = urlsplit(request.path).path
         instrument = self._by("yahoo", path.rsplit("/", 1)[1])
         assert instrument is not None
@@ -97,7 +103,10 @@ class MarketsDesk:
             "symbol": instrument.symbol_at("yahoo"),
             "exchangeName": hit.exchange if hit else "SNP",
             "instrumentType": hit.kind if hit else "INDEX",
-            "regularMarketTime": int(now.timestamp()) - 5,
+            "regularMarketTime": int(
+                (now + self.shifted.get(("yahoo", instrument.symbol), timedelta())).timestamp()
+            )
+            - 5,
             "exchangeTimezoneName": "America/New_York",
             "regularMarketPrice": price,
             "chartPreviousClose": price,

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
-from support.http_server import LocalServer
+from support.http_server import LocalServer, Reply
 from support.markets_desk import MarketsDesk
 from support.runtimes import opened_runtime
 from tickerwire import actions
@@ -124,3 +126,59 @@ def test_checking_every_provider_from_the_page(desk: Desk) -> None:
     assert rows[("SPX", "stooq")]["error"].startswith("HTTP 503 from ")
     assert rows[("BTCUSD", "coingecko")]["agreement"] == "trusted"
     assert twin["check"]["uncovered"] == []
+
+
+JSON = {"Content-Type": "application/json"}
+BAD_ANSWERS = {
+    "an HTML page instead of JSON": (
+        Reply(200, b"<!doctype html><title>Maintenance</title>", {"Content-Type": "text/html"}),
+        "HTML page",
+    ),
+    "a truncated body": (
+        Reply(200, b'{"chart": {"result": [{"meta": {"regularMarketPr', JSON),
+        "malformed",
+    ),
+    "an error inside a 200": (
+        Reply(200, b'{"chart": {"result": null, "error": {"code": "Not Found"}}}', JSON),
+        "no quote for this symbol",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_ANSWERS))
+def test_a_bad_answer_keeps_the_last_good_quote_and_says_so(desk: Desk, case: str) -> None:
+    desk.poll()
+    desk.desk.off.add("stooq")
+    reply, said = BAD_ANSWERS[case]
+    desk.desk.broken["yahoo"] = reply
+    desk.desk.prices[("yahoo", "SPX")] = 5950.0
+    desk.poll()
+    kept = desk.runtime.markets.latest_quotes(["SPX"])["SPX"]
+    assert (kept.price, kept.provider) == (5900.0, "yahoo")
+    yahoo = source(desk, "SPX", "yahoo")
+    assert yahoo["verdict"] == "unanswered"
+    assert said in (yahoo["reason"] or "")
+
+
+@pytest.mark.parametrize(
+    ("shift", "said"), [(timedelta(days=2), "in the future"), (-timedelta(days=800), "ago")]
+)
+def test_a_stamp_from_the_future_or_years_ago_is_refused(
+    desk: Desk, shift: timedelta, said: str
+) -> None:
+    desk.poll()
+    desk.desk.off.add("stooq")
+    desk.desk.shifted[("yahoo", "SPX")] = shift
+    desk.desk.prices[("yahoo", "SPX")] = 5950.0
+    desk.poll()
+    assert desk.runtime.markets.latest_quotes(["SPX"])["SPX"].price == 5900.0
+    yahoo = source(desk, "SPX", "yahoo")
+    assert yahoo["verdict"] == "distrusted" and said in yahoo["reason"]
+    assert "distrusted" in desk.admin.get("/admin/providers").text
+
+
+def source(desk: Desk, symbol: str, provider: str) -> dict[str, Any]:
+    twin = desk.admin.get("/admin/providers.json").json()
+    entry = next(i for i in twin["instruments"] if i["symbol"] == symbol)
+    found: dict[str, Any] = next(s for s in entry["sources"] if s["provider"] == provider)
+    return found
