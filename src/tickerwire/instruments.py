@@ -7,7 +7,9 @@ That way a provider can be swapped without touching stored data or bookmarked pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -296,6 +298,10 @@ DEFAULT_INSTRUMENTS: tuple[Instrument, ...] = (
 )
 
 
+LOOK_AGAIN_SECONDS = 5.0
+"""How often a registry may ask the store again for a symbol it does not know."""
+
+
 class UnknownInstrument(KeyError):
     """A symbol that is not in the registry; raised instead of guessing."""
 
@@ -319,6 +325,8 @@ class Registry:
         if missing:
             raise ValueError(f"ribbon names instruments that are not defined: {', '.join(missing)}")
         self._ribbon = tuple(dict.fromkeys(order))
+        self._added: Callable[[], Iterable[Instrument]] | None = None
+        self._looked_at = -math.inf
 
     @classmethod
     def build(
@@ -354,14 +362,32 @@ class Registry:
     def __len__(self) -> int:
         return len(self._by_symbol)
 
+    def look_for_added(self, added: Callable[[], Iterable[Instrument]]) -> None:
+        """On a symbol it does not know, ask ``added`` (the stored added instruments) at most
+        every :data:`LOOK_AGAIN_SECONDS`, so one added by another process is found without
+        a restart: a web replica that polls nothing learns of it on its first page."""
+        self._added = added
+
+    def _found_late(self, symbol: str) -> bool:
+        now = time.monotonic()
+        if self._added is None or now - self._looked_at < LOOK_AGAIN_SECONDS:
+            return False
+        self._looked_at = now
+        self.merge(self._added())
+        return symbol in self._by_symbol
+
     def __contains__(self, symbol: object) -> bool:
-        return isinstance(symbol, str) and symbol.upper() in self._by_symbol
+        if not isinstance(symbol, str):
+            return False
+        return symbol.upper() in self._by_symbol or self._found_late(symbol.upper())
 
     def get(self, symbol: str) -> Instrument:
-        try:
-            return self._by_symbol[symbol.upper()]
-        except KeyError:
-            raise UnknownInstrument(symbol) from None
+        found = self._by_symbol.get(symbol.upper())
+        if found is None and self._found_late(symbol.upper()):
+            found = self._by_symbol[symbol.upper()]
+        if found is None:
+            raise UnknownInstrument(symbol)
+        return found
 
     @property
     def ribbon(self) -> tuple[Instrument, ...]:

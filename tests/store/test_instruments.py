@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
-from tickerwire.instruments import AssetClass, Instrument, Registry
+from tickerwire.instruments import AssetClass, Instrument, Registry, UnknownInstrument
 from tickerwire.markets.providers.chain import SourceState
-from tickerwire.store.instruments import InstrumentStore
+from tickerwire.store.instruments import InstrumentStore, merge_added
 
 NOW = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 ASML = Instrument(
@@ -63,3 +64,19 @@ def test_merging_added_instruments_keeps_them_off_the_ribbon_and_settings_win() 
     assert registry.get("ASML") == ASML
     assert registry.get("SPX").name == "S&P 500"
     assert registry.ribbon == ribbon
+
+
+def test_a_registry_finds_an_instrument_another_process_added(engine: sa.Engine) -> None:
+    elsewhere = Registry.build()
+    merge_added(elsewhere, engine)
+    InstrumentStore(engine).add(ASML, at=NOW, by=None)
+    assert "ASML" in elsewhere
+    assert elsewhere.get("ASML") == ASML
+    assert elsewhere.ribbon == Registry.build().ribbon
+
+
+def test_an_unknown_symbol_is_still_unknown_after_the_store_is_asked(engine: sa.Engine) -> None:
+    registry = Registry.build()
+    merge_added(registry, engine)
+    with pytest.raises(UnknownInstrument):
+        registry.get("NOPE")

@@ -26,13 +26,21 @@ def merge_added(registry: Registry, engine: Engine) -> list[Instrument]:
     """Join the stored added instruments to ``registry``; the newly joined are returned.
 
     A store that is not there yet (not migrated, its server down) adds none rather than
-    stopping the process: the health checks say what is wrong with it.
+    stopping the process: the health checks say what is wrong with it. From then on the
+    registry asks the store again for a symbol it does not know (see
+    :meth:`Registry.look_for_added`).
     """
-    try:
-        return registry.merge(InstrumentStore(engine).added())
-    except SQLAlchemyError as error:
-        log.warning("added instruments not loaded: %s", str(error).splitlines()[0])
-        return []
+    store = InstrumentStore(engine)
+
+    def added() -> list[Instrument]:
+        try:
+            return store.added()
+        except SQLAlchemyError as error:
+            log.warning("added instruments not loaded: %s", str(error).splitlines()[0])
+            return []
+
+    registry.look_for_added(added)
+    return registry.merge(added())
 
 
 def _instrument_from_row(row: Any) -> Instrument:
