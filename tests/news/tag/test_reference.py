@@ -141,10 +141,13 @@ def test_company_names_that_are_words_need_their_legal_name(
     assert companies(tagger.tag(text)) == expected
 
 
-def test_tickers_of_constituents_count_only_as_cashtags_or_after_an_exchange(
+def test_short_or_wordlike_tickers_of_constituents_need_a_cashtag_or_an_exchange(
     tagger: Tagger,
 ) -> None:
     assert companies(tagger.tag("TECH stocks rallied.")) == set()
+    assert companies(tagger.tag("The POOL and the DECK were new.")) == set()
+    assert companies(tagger.tag("COO and USB are not tickers here.")) == set()
+    assert companies(tagger.tag("NFLX and AVGO led gains.")) == {"Netflix", "Broadcom"}
     assert companies(tagger.tag("Shares of $BA fell.")) == {"Boeing"}
     assert companies(tagger.tag("Boeing (NYSE: BA) fell.")) == {"Boeing"}
 

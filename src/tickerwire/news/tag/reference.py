@@ -42,6 +42,11 @@ _PARENTHESES = re.compile(r"\s*\(.*$")
 _SHARE_CLASS = re.compile(r"\s+(?:Class|Series)\s+[A-Z]$")
 _GROUP_TAILS = (" Group", " Holdings", " Holding", " US")
 
+#: A constituent's ticker counts written bare ("NFLX") from this length, unless it is in the
+#: alias table's [tickers] words ("TECH", "POOL"); shorter ones only as "$BA" or "NYSE: BA":
+#: among five hundred companies too many are abbreviations in capitals ("COO", "USB", "ICE").
+BARE_TICKER_LENGTH = 4
+
 
 def default_table(extra: Path | None = None) -> AliasTable:
     """The reference entries, refined by the shipped alias table, refined in turn by the
@@ -137,7 +142,7 @@ def company_entries(rules: AliasTable) -> list[Entry]:
                 aliases=tuple(full),
                 exact=tuple(dict.fromkeys(plain)),
                 index_symbols=tuple(members),
-                bare_ticker=False,
+                bare_ticker=len(ticker) >= BARE_TICKER_LENGTH and ticker.isalpha(),
             )
         )
     return entries
@@ -165,9 +170,7 @@ def _without_parentheses(name: str) -> str:
 
 
 def _us_ticker(ticker: str) -> bool:
-    """US tickers only: "7203.T" or "BMW.DE" are not written so in English news; and those
-    only as "$BA" or "NYSE: BA", since bare tickers of five hundred companies are too often
-    words or abbreviations in capitals ("TECH", "WELL", "MAR")."""
+    """US tickers only: "7203.T" or "BMW.DE" are not written so in English news."""
     return ticker.replace(".", "").isalpha() and "." not in ticker[:-2]
 
 
