@@ -27,7 +27,8 @@ from tickerwire.store.schema import (
 )
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
-Rows = list[dict[str, Any]]
+Columns = dict[str, list[Any]]
+"""A batch of rows as columns, as Arrow holds them: no per-row dict is ever built."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Dataset:
     schema: pa.Schema
     query: Callable[[ExportFilter], Select[Any]]
     """Every row the filter lets through, in the order the file has them."""
-    finish: Callable[[Connection, Rows, ExportFilter], Rows] = lambda _c, rows, _f: rows
+    finish: Callable[[Connection, Columns, ExportFilter], Columns] = lambda _c, cols, _f: cols
     """What a batch still needs once read (an article's tags)."""
     takes_entities: bool = True
 
@@ -143,9 +144,9 @@ def _articles(chosen: ExportFilter) -> Select[Any]:
     return select(*columns).where(*conditions).order_by(articles.c.id)
 
 
-def _with_tags(connection: Connection, rows: Rows, _chosen: ExportFilter) -> Rows:
+def _with_tags(connection: Connection, batch: Columns, _chosen: ExportFilter) -> Columns:
     """Each article's symbols and entity slugs, read for the whole batch at once."""
-    ids = [row["article_id"] for row in rows]
+    ids = batch["article_id"]
     symbols: dict[int, list[str]] = {}
     entities: dict[int, list[str]] = {}
     for article_id, symbol in connection.execute(
@@ -160,14 +161,10 @@ def _with_tags(connection: Connection, rows: Rows, _chosen: ExportFilter) -> Row
         .order_by(article_entities.c.article_id, article_entities.c.slug)
     ):
         entities.setdefault(article_id, []).append(slug)
-    return [
-        row
-        | {
-            "symbols": " ".join(symbols.get(row["article_id"], [])),
-            "entities": " ".join(entities.get(row["article_id"], [])),
-        }
-        for row in rows
-    ]
+    return batch | {
+        "symbols": [" ".join(symbols.get(i, [])) for i in ids],
+        "entities": [" ".join(entities.get(i, [])) for i in ids],
+    }
 
 
 # Prices at publication and reactions -----------------------------------------------------
@@ -263,11 +260,14 @@ def count(connection: Connection, dataset: Dataset, chosen: ExportFilter) -> int
 
 def batches(
     connection: Connection, dataset: Dataset, chosen: ExportFilter, size: int
-) -> Iterator[Rows]:
-    """The rows in batches of ``size``, streamed from the database (a server-side cursor
-    on PostgreSQL), so memory holds one batch at a time."""
+) -> Iterator[Columns]:
+    """The rows in batches of ``size``, as columns, streamed from the database (a
+    server-side cursor on PostgreSQL), so memory holds one batch at a time."""
     result = connection.execution_options(stream_results=True, yield_per=size).execute(
         dataset.query(chosen)
     )
-    for partition in result.mappings().partitions(size):
-        yield dataset.finish(connection, [dict(row) for row in partition], chosen)
+    names = list(result.keys())
+    for partition in result.partitions(size):
+        values = zip(*partition, strict=True)  # rows -> columns
+        columns = {name: list(column) for name, column in zip(names, values, strict=True)}
+        yield dataset.finish(connection, columns, chosen)

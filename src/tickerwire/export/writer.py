@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from tickerwire.export.filters import Format
 
-Rows = list[dict[str, Any]]
+Columns = dict[str, list[Any]]
 
 
 class BatchWriter(Protocol):
@@ -34,12 +34,15 @@ def _opened(fmt: Format, sink: BinaryIO, schema: pa.Schema) -> Iterator[BatchWri
             yield csv
 
 
-def write(fmt: Format, sink: BinaryIO, schema: pa.Schema, batches: Iterable[Rows]) -> Iterator[int]:
+def write(
+    fmt: Format, sink: BinaryIO, schema: pa.Schema, batches: Iterable[Columns]
+) -> Iterator[int]:
     """Write every batch to ``sink``; yields the running row count after each batch (for a
     progress bar). A file with no rows still has its header (CSV) or schema (Parquet)."""
     written = 0
     with _opened(fmt, sink, schema) as writer:
-        for rows in batches:
-            writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
-            written += len(rows)
+        for columns in batches:
+            batch = pa.RecordBatch.from_pydict(columns, schema=schema)
+            writer.write_batch(batch)
+            written += batch.num_rows
             yield written
