@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.conftest import invoke_cli
 from support.http_server import LocalServer
 from support.markets_desk import MarketsDesk, desk_environment
 
@@ -105,3 +106,20 @@ def test_an_absurd_answer_is_shown_refused(desk: MarketsDesk, tmp_path: Path) ->
     table = rows(result.stdout)
     assert table[("SPX", "stooq")][2] == "no"  # Stooq's own parsing drops a negative index
     assert table[("SPX", "yahoo")][6] == "alone"
+
+
+def test_sources_shows_each_instruments_chain_and_the_verdicts_of_the_last_poll(
+    desk: MarketsDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in desk_environment(desk.server).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TICKERWIRE_DATA_DIR", str(tmp_path))
+    desk.prices[("stooq", "SPX")] = 6300.0
+    assert invoke_cli("quotes", "SPX").code == 0
+    outcome = invoke_cli("providers", "sources", columns=220)
+    assert outcome.code == 0, outcome.output
+    lines = [line for line in outcome.stdout.splitlines() if "│" in line]
+    spx = [line for line in lines if "SPX" in line or "disagrees" in line]
+    assert "yahoo > stooq" in spx[0] and "trusted" in spx[0]
+    assert "+6.78 % from yahoo (tolerance 0.5 %)" in outcome.stdout
+    assert any("DJI" in line and "not polled yet" in line for line in lines)
