@@ -19,8 +19,8 @@ from tickerwire.instruments import Instrument
 from tickerwire.markets.providers.base import ProviderError
 from tickerwire.markets.providers.convert import day_start, make_bar, price_of
 from tickerwire.markets.providers.http import HttpProvider, service_said
-from tickerwire.markets.providers.treasury import NEW_YORK, close_of
-from tickerwire.markets.quotes import BadMarketData, Bar, Interval, PriceKind, Quote
+from tickerwire.markets.providers.treasury import NEW_YORK, latest_yield
+from tickerwire.markets.quotes import Bar, Interval, Quote
 from tickerwire.net.errors import HTTPStatusError
 from tickerwire.net.fetch import Fetcher
 
@@ -44,20 +44,9 @@ class FredProvider(HttpProvider):
             known = await self._observations(
                 series, instrument, {"sort_order": "desc", "limit": "10"}
             )
-            if not known:
-                continue
-            (day, price), before = known[0], known[1][1] if len(known) > 1 else None
-            try:
-                found[instrument.symbol] = Quote(
-                    symbol=instrument.symbol,
-                    price=price,
-                    as_of=close_of(day),
-                    provider=self.name,
-                    previous_close=before,
-                    kind=PriceKind.END_OF_DAY,
-                )
-            except BadMarketData:
-                continue
+            quote = latest_yield(self.name, instrument, known)
+            if quote is not None:
+                found[instrument.symbol] = quote
         return found
 
     async def history(

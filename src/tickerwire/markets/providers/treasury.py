@@ -60,20 +60,9 @@ class TreasuryProvider(HttpProvider):
                 for day, raw in _column(rows, column, self)
                 if (value := price_of(raw, instrument)) is not None
             ]
-            if not known:
-                continue
-            (day, price), before = known[0], known[1][1] if len(known) > 1 else None
-            try:
-                found[instrument.symbol] = Quote(
-                    symbol=instrument.symbol,
-                    price=price,
-                    as_of=close_of(day),
-                    provider=self.name,
-                    previous_close=before,
-                    kind=PriceKind.END_OF_DAY,
-                )
-            except BadMarketData:
-                continue
+            quote = latest_yield(self.name, instrument, known)
+            if quote is not None:
+                found[instrument.symbol] = quote
         return found
 
     async def history(
@@ -138,3 +127,24 @@ def _column(rows: list[dict[str, str]], name: str, provider: HttpProvider) -> Co
 def close_of(day: date) -> datetime:
     """When a day's Treasury yields were taken: 3:30 PM New York time."""
     return datetime.combine(day, time(15, 30), tzinfo=NEW_YORK)
+
+
+def latest_yield(
+    provider: str, instrument: Instrument, known: Sequence[tuple[date, float]]
+) -> Quote | None:
+    """The newest of a yield's daily values (newest first) as an end-of-day quote, the one
+    before it as previous close; None when there is none, or none that makes a quote."""
+    if not known:
+        return None
+    (day, price), before = known[0], known[1][1] if len(known) > 1 else None
+    try:
+        return Quote(
+            symbol=instrument.symbol,
+            price=price,
+            as_of=close_of(day),
+            provider=provider,
+            previous_close=before,
+            kind=PriceKind.END_OF_DAY,
+        )
+    except BadMarketData:
+        return None
