@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from support.runtimes import opened_runtime
+from tickerwire.config import Settings
 from tickerwire.runtime import Runtime
 from tickerwire.web.app import create_app
 
@@ -70,3 +72,15 @@ def test_a_bad_download_is_a_400_that_says_why(client: TestClient, path: str, sa
     answer = client.get(path)
     assert answer.status_code == 400
     assert said in answer.json()["detail"]
+
+
+def test_on_a_private_site_downloads_need_a_member(database_url: str) -> None:
+    settings = Settings(
+        database_url=database_url, poller_enabled=False, accounts={"private_site": True}
+    )
+    with (
+        opened_runtime(settings) as runtime,
+        TestClient(create_app(settings, runtime=runtime)) as client,
+    ):
+        assert client.get("/api/v1/export/bars.csv").status_code == 401
+        assert client.get("/export", follow_redirects=False).status_code == 303

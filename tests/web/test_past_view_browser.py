@@ -76,3 +76,25 @@ def test_a_past_view_is_not_updated_by_the_live_script(site: tuple[Browser, str]
     page.wait_for_timeout(500)
     assert any(url.endswith("/api/v1/stream") for url in streams)
     page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_export_page_fits_a_phone_and_makes_a_link_without_javascript(
+    site: tuple[Browser, str], scheme: str
+) -> None:
+    from playwright.sync_api import expect
+
+    browser, base = site
+    page = browser.new_page(viewport=PHONE, color_scheme=scheme, java_script_enabled=False)  # type: ignore[arg-type]
+    page.goto(base + "/export")
+    page.get_by_label("Dataset").select_option("bars")
+    page.get_by_label("Symbols (comma-separated, e.g. SPX,CL)").fill("SPX")
+    page.get_by_role("button", name="Make the link").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".form-message a")).to_have_attribute(
+        "href", "/api/v1/export/bars.csv?symbols=SPX"
+    )
+    page.screenshot(path=screenshot_path(f"export-{scheme}"), full_page=True)
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1]
+    page.close()
