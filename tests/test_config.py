@@ -121,3 +121,14 @@ def test_the_demo_on_a_database_the_user_named_is_refused(tmp_path: Path) -> Non
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'real.db'}", demo=True)
     with pytest.raises(SettingsError, match="demo mode keeps its simulated quotes"):
         settings.refuse_demo_on_a_named_database()
+
+
+def test_an_unreadable_extra_alias_table_stops_the_settings_with_its_complaint(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "aliases.toml"
+    broken.write_text('[[entity]]\nname = "Acme"\nkind = "company"\naliases = ["acme"\n')
+    with pytest.raises(SettingsError, match=r"aliases\.toml is not valid TOML"):
+        load_settings(tagging={"extra_aliases": broken})
+    with pytest.raises(SettingsError, match="cannot read alias table"):
+        load_settings(tagging={"extra_aliases": tmp_path / "missing.toml"})

@@ -310,6 +310,21 @@ class TaggingSettings(BaseModel):
         "shipped ones (same entity or ticker: its names and rules are added to that entry)",
     )
 
+    @field_validator("extra_aliases")
+    @classmethod
+    def _readable_table(cls, path: Path | None) -> Path | None:
+        """Read the user's table now, so a typo in it stops every command at start-up with
+        the table's own complaint, rather than the tagger's first article with a traceback."""
+        if path is None:
+            return None
+        from tickerwire.news.tag.gazetteer import AliasTableError, load_aliases
+
+        try:
+            load_aliases(path)
+        except AliasTableError as error:
+            raise ValueError(str(error)) from None
+        return path
+
 
 class AccountSettings(BaseModel):
     """Readers' accounts (see docs/accounts.md): who may sign up, how long a session lasts,

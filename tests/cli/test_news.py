@@ -43,3 +43,16 @@ def test_tag_names_the_instruments_a_text_mentions() -> None:
     result = CliRunner().invoke(cli, ["tag"], input=text)
     assert result.exit_code == 0, result.output
     assert "SPX" in result.stdout
+
+
+def test_every_command_refuses_an_unreadable_extra_alias_table_in_a_sentence(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "aliases.toml"
+    broken.write_text("[[entity]\n")
+    env = {"TICKERWIRE_TAGGING__EXTRA_ALIASES": str(broken), "TICKERWIRE_DATA_DIR": str(tmp_path)}
+    for argv in (["tag"], ["serve", "--no-poll"]):
+        result = CliRunner().invoke(cli, argv, input="Gold rose.", env=env)
+        assert result.exit_code != 0, argv
+        assert "settings refused" in result.stderr and "not valid TOML" in result.stderr, argv
+        assert "Traceback" not in result.output
