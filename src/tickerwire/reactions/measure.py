@@ -9,7 +9,7 @@ no figure (:data:`NO_PRICE` is how that reads), rather than with a move of zero.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tickerwire.store.reactions import PendingReaction, PriceBook, PricePoint, ReactionStore
@@ -17,8 +17,6 @@ from tickerwire.store.reactions import PendingReaction, PriceBook, PricePoint, R
 NO_PRICE = "no price on record for this window"
 BATCH = 2000
 """Horizons measured per read of their prices."""
-BOOK_REACH = timedelta(days=1)
-"""How far before a batch's earliest start its minute bars are read."""
 Recorded = dict[tuple[int, str], PricePoint]
 
 
@@ -99,9 +97,8 @@ def measure_due(
             symbols = {d.symbol for d in due} | {
                 d.benchmark_symbol for d in due if d.benchmark_symbol
             }
-            span = (min(d.start_time for d in due) - BOOK_REACH, max(d.end_time for d in due))
             with store.engine.connect() as connection:
-                book = PriceBook(connection, symbols, *span)
+                book = PriceBook(connection, symbols)
                 recorded = store.publication_prices(connection, (d.article_id for d in due))
                 rows = [measure(book, recorded, item, now) for item in due]
             saved = store.save_measured(rows)

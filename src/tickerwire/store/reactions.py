@@ -115,33 +115,50 @@ _KEYS_AND_TIMES = ("article_id", "recorded_at")
 _HORIZON_KEY = ("article_id", "symbol", "horizon")
 
 
-class PriceBook:
-    """The prices a batch of horizons needs, read in two queries instead of several per
-    horizon: every minute bar of the batch's symbols over its span, and their latest
-    quotes. It answers :func:`price_at` and :func:`first_price_from` alike, and asks the
-    database itself only when the minute bars do not reach (old stories, coarser bars)."""
+_BLOCK_HOURS = 4
+_BLOCK = timedelta(hours=_BLOCK_HOURS)
+_BLOCK_OF_BARS = (
+    select(bars.c.start, bars.c.open, bars.c.close, bars.c.provider)
+    .where(
+        bars.c.symbol == bindparam("symbol"),
+        bars.c.interval == Interval.M1.value,
+        bars.c.start >= bindparam("start"),
+        bars.c.start < bindparam("end"),
+    )
+    .order_by(bars.c.start)
+)
 
-    def __init__(
-        self, connection: Connection, symbols: Iterable[str], start: datetime, end: datetime
-    ) -> None:
+
+_LAST_MINUTE_BAR = (
+    select(bars.c.start, bars.c.open, bars.c.close, bars.c.provider)
+    .where(
+        bars.c.symbol == bindparam("symbol"),
+        bars.c.interval == Interval.M1.value,
+        bars.c.start <= bindparam("latest"),
+    )
+    .order_by(bars.c.start.desc())
+    .limit(1)
+)
+
+
+def _block_of(moment: datetime) -> datetime:
+    """The start of the block of hours ``moment`` falls in: bars are read a block at a time."""
+    return moment.replace(
+        hour=moment.hour - moment.hour % _BLOCK_HOURS, minute=0, second=0, microsecond=0
+    )
+
+
+class PriceBook:
+    """The prices a batch of horizons needs, each read once: the batch's latest quotes in
+    one query, and each symbol's minute bars four hours at a time as a lookup first needs
+    them (a batch's instants gather in a few blocks, however far apart its horizons start).
+    It answers :func:`price_at` and :func:`first_price_from` exactly as they do, and asks
+    the database itself for a moment just after a gap in trading, and beyond a day before
+    an instant (old stories, coarser bars)."""
+
+    def __init__(self, connection: Connection, symbols: Iterable[str]) -> None:
         self.connection = connection
-        wanted = sorted(set(symbols))
-        self.since = start
-        self._bars: dict[str, tuple[list[datetime], list[Any]]] = {s: ([], []) for s in wanted}
-        rows = connection.execute(
-            select(bars.c.symbol, bars.c.start, bars.c.open, bars.c.close, bars.c.provider)
-            .where(
-                bars.c.symbol.in_(wanted),
-                bars.c.interval == Interval.M1.value,
-                bars.c.start >= start,
-                bars.c.start < end,
-            )
-            .order_by(bars.c.symbol, bars.c.start)
-        )
-        for row in rows:
-            starts, kept = self._bars[row.symbol]
-            starts.append(row.start)
-            kept.append(row)
+        self._blocks: dict[tuple[str, datetime], tuple[list[datetime], list[Any]]] = {}
         self._quotes = {
             row.symbol: PricePoint(
                 float(row.price), row.as_of, f"{row.provider} quote", bool(row.simulated)
@@ -149,29 +166,53 @@ class PriceBook:
             for row in connection.execute(
                 select(quotes.c.symbol, quotes.c.price, quotes.c.as_of, quotes.c.provider)
                 .add_columns(quotes.c.simulated)
-                .where(quotes.c.symbol.in_(wanted))
+                .where(quotes.c.symbol.in_(sorted(set(symbols))))
             )
         }
+
+    def _block(self, symbol: str, block: datetime) -> tuple[list[datetime], list[Any]]:
+        key = (symbol, block)
+        if key not in self._blocks:
+            params = {"symbol": symbol, "start": block, "end": block + _BLOCK}
+            rows = list(self.connection.execute(_BLOCK_OF_BARS, params))
+            self._blocks[key] = ([r.start for r in rows], rows)
+        return self._blocks[key]
+
+    def _last_bar_by(self, symbol: str, moment: datetime) -> PricePoint | None:
+        """The close of the newest minute bar ended by ``moment``: from its block when that
+        block has one, else by one indexed query (a moment just after a market's gap)."""
+        latest_start = moment - Interval.M1.delta
+        starts, rows = self._block(symbol, _block_of(latest_start))
+        index = bisect_right(starts, latest_start) - 1
+        if index >= 0:
+            return _bar_point(rows[index], Interval.M1, at_end=True)
+        params = {"symbol": symbol, "latest": latest_start}
+        row = self.connection.execute(_LAST_MINUTE_BAR, params).first()
+        return _bar_point(row, Interval.M1, at_end=True) if row is not None else None
 
     def price_at(self, symbol: str, moment: datetime) -> PricePoint | None:
         quote = self._quotes.get(symbol)
         best = quote if quote is not None and quote.time <= moment else None
-        starts, kept = self._bars.get(symbol, ([], []))
-        index = bisect_right(starts, moment - Interval.M1.delta) - 1
-        if index >= 0:
-            bar = _bar_point(kept[index], Interval.M1, at_end=True)
-            if best is None or bar.time > best.time:
-                best = bar
+        bar = self._last_bar_by(symbol, moment)
+        if bar is not None and (best is None or bar.time > best.time):
+            best = bar
         if best is not None and best.time >= moment - _MINUTE_BARS_REACH:
             return best
-        return price_at(self.connection, symbol, moment)
+        return price_at(self.connection, symbol, moment)  # coarser bars may be newer
 
     def first_price_from(self, symbol: str, start: datetime, until: datetime) -> PricePoint | None:
-        starts, kept = self._bars.get(symbol, ([], []))
-        if start >= self.since:
+        block = _block_of(start)
+        for looked in (block, block + _BLOCK):
+            if looked >= until:
+                break
+            starts, rows = self._block(symbol, looked)
             index = bisect_left(starts, start)
-            if index < len(starts) and starts[index] < until:
-                return _bar_point(kept[index], Interval.M1, at_end=False)
+            if index < len(starts):
+                return (
+                    _bar_point(rows[index], Interval.M1, at_end=False)
+                    if starts[index] < until
+                    else None
+                )
         return first_price_from(self.connection, symbol, start, until)
 
 
