@@ -6,7 +6,7 @@ random walk, then exports them as CSV and as Parquet with the action every door 
 and, as the baseline, reads the same query whole (``fetchall``) and writes it with the
 standard library's ``csv`` module. Each is run ``--repeats`` times, interleaved, and the
 median is reported with the ratio ours / baseline, rows a second, the file's size and the
-growth of the process's peak memory (ru_maxrss) during each kind of run; the load
+peak resident memory of each (every export runs in a process of its own); the load
 average is printed before and after, since on a shared machine it says how far to trust
 the figures.
 
@@ -18,11 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import json
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -86,8 +88,31 @@ def baseline(runtime: Runtime, target: Path) -> int:
     return len(rows)
 
 
-def peak_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+KINDS = {
+    "baseline": "baseline csv (fetchall + csv module)",
+    "csv": "ours csv (pyarrow, batches)",
+    "parquet": "ours parquet (pyarrow, batches)",
+}
+
+
+def child(kind: str, url: str, target: Path) -> None:
+    """One export in a process of its own, so its peak memory is its own: prints the
+    seconds, the rows and the peak resident size (KiB) as JSON."""
+    runtime = asyncio.run(Runtime.open(Settings(database_url=url, poller_enabled=False)))
+    try:
+        started = time.perf_counter()
+        rows = baseline(runtime, target) if kind == "baseline" else ours(runtime, kind, target)
+        seconds = time.perf_counter() - started
+    finally:
+        asyncio.run(runtime.close())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rows": rows, "peak_kib": peak}))
+
+
+def measure(kind: str, url: str, target: Path) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", kind, "--db", url, "--out", str(target)]
+    answer = subprocess.run(command, capture_output=True, text=True, check=True)
+    return dict(json.loads(answer.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
@@ -95,62 +120,44 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--child", choices=list(KINDS), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args.child, args.db, args.out)
+        return
     print(f"load average before: {load_average()}")
     with tempfile.TemporaryDirectory() as folder:
         here = Path(folder)
         url = f"sqlite:///{here / 'bench.sqlite3'}"
-        settings = Settings(database_url=url, poller_enabled=False)
-        runtime = asyncio.run(Runtime.open(settings))
+        runtime = asyncio.run(Runtime.open(Settings(database_url=url, poller_enabled=False)))
         try:
             fill(runtime.engine, args.rows)
-            base_name, csv_name, parquet_name = (
-                "baseline csv (fetchall + csv module)",
-                "ours csv (pyarrow, batches)",
-                "ours parquet (pyarrow, batches)",
-            )
-            files = {
-                base_name: here / "baseline.csv",
-                csv_name: here / "ours.csv",
-                parquet_name: here / "ours.parquet",
-            }
-            runs: dict[str, Callable[[], int]] = {
-                base_name: lambda: baseline(runtime, files[base_name]),
-                csv_name: lambda: ours(runtime, "csv", files[csv_name]),
-                parquet_name: lambda: ours(runtime, "parquet", files[parquet_name]),
-            }
-            # Streaming first: ru_maxrss only grows, so the whole-result baseline's peak
-            # would hide theirs if it ran before them.
-            order = [csv_name, parquet_name, base_name]
-            times: dict[str, list[float]] = {name: [] for name in runs}
-            growth: dict[str, int] = dict.fromkeys(runs, 0)
-            written = 0
-            for _ in range(args.repeats):
-                for name in order:
-                    before = peak_kib()
-                    started = time.perf_counter()
-                    written = runs[name]()
-                    times[name].append(time.perf_counter() - started)
-                    growth[name] = max(growth[name], peak_kib() - before)
         finally:
             asyncio.run(runtime.close())
-        base = statistics.median(times[base_name])
+        files = {kind: here / f"{kind}.out" for kind in KINDS}
+        runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
+        for _ in range(args.repeats):
+            for kind in KINDS:  # interleaved, so a burst of load falls on all of them
+                runs[kind].append(measure(kind, url, files[kind]))
+        base = statistics.median(r["seconds"] for r in runs["baseline"])
+        written = int(runs["baseline"][0]["rows"])
         results = {}
-        print(f"{written} bars, median of {args.repeats}")
-        for name in runs:
-            median = statistics.median(times[name])
-            results[name] = {
+        print(f"{written} bars, median of {args.repeats}, each export in a process of its own")
+        for kind, name in KINDS.items():
+            median = statistics.median(r["seconds"] for r in runs[kind])
+            r = results[name] = {
                 "seconds": round(median, 3),
                 "ratio_to_baseline": round(median / base, 3),
                 "rows_per_second": round(written / median),
-                "file_mib": round(files[name].stat().st_size / 2**20, 1),
-                "peak_growth_mib": round(growth[name] / 1024, 1),
+                "file_mib": round(files[kind].stat().st_size / 2**20, 1),
+                "peak_rss_mib": round(max(r["peak_kib"] for r in runs[kind]) / 1024, 1),
             }
-            r = results[name]
             print(
                 f"{name:40} {r['seconds']:7.2f} s  {r['ratio_to_baseline']:5.2f}x  "
                 f"{r['rows_per_second']:>9,} rows/s  {r['file_mib']:6.1f} MiB  "
-                f"peak +{r['peak_growth_mib']} MiB"
+                f"peak RSS {r['peak_rss_mib']} MiB"
             )
     print(f"load average after: {load_average()}")
     if args.json:
