@@ -120,7 +120,7 @@ def past_quote_page(
                 )
                 for r in ChartRange
             ],
-            markers=marker_views(markers, chart.marked),
+            markers=marker_views(markers, chart.marked, runtime.settings.timezone, moment),
         ),
         news=[headline(runtime, a, moment) for a in seen],
         news_feed=f"{path}/news.xml",
