@@ -20,6 +20,7 @@ from tickerwire.cli import (
     markets,
     news,
     providers,
+    reactions,
     serve,
     users,
 )
@@ -48,6 +49,7 @@ for command in (
     hosts.hosts,
     news.extract,
     news.tag,
+    reactions.reactions,
     users.users,
     export.export,
     db.db,
