@@ -87,14 +87,19 @@ class FetchSettings(BaseModel):
     )
 
 
+KEYLESS_SOURCES = ("yahoo", "stooq", "coingecko", "coinbase", "kraken", "treasury", "ecb")
+"""The providers that need no key, in the default failover order."""
+
+
 class ProviderSettings(BaseModel):
     """Where each market-data provider lives and in which order they are tried."""
 
     model_config = ConfigDict(extra="forbid")
 
     order: list[str] = Field(
-        default_factory=lambda: ["yahoo", "stooq", "coingecko"],
-        description="failover order; an instrument uses the providers that know its symbol",
+        default_factory=lambda: list(KEYLESS_SOURCES),
+        description="failover order; an instrument uses the providers that know its symbol "
+        "(every keyless one by default, so each instrument but the CMC 200 has two or more)",
     )
     yahoo_base_url: str = "https://query1.finance.yahoo.com"
     yahoo_user_agent: str = Field(

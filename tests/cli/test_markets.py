@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from cli.conftest import invoke_cli
 from support.http_server import LocalServer, Reply
+from support.offline import DEFAULT_SOURCES
 from support.ports import free_port
 from tickerwire.config import load_settings
 from tickerwire.runtime import Runtime
@@ -26,8 +27,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def providers_down(monkeypatch: pytest.MonkeyPatch) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
-    for name in ("YAHOO", "STOOQ", "COINGECKO"):
-        monkeypatch.setenv(f"TICKERWIRE_PROVIDERS__{name}_BASE_URL", dead)
+    for name in DEFAULT_SOURCES:
+        monkeypatch.setenv(f"TICKERWIRE_PROVIDERS__{name.upper()}_BASE_URL", dead)
     monkeypatch.setenv("TICKERWIRE_FETCH__ALLOW_HOSTS", '["127.0.0.1"]')
     monkeypatch.setenv("TICKERWIRE_FETCH__DEADLINE", "2")
 

@@ -198,6 +198,7 @@ def desk_environment(server: LocalServer) -> dict[str, str]:
     """The variables that point a Tickerwire process at the desk."""
     names = {f"TICKERWIRE_PROVIDERS__{s.upper()}_BASE_URL": server.base_url for s in SOURCES}
     return names | {
+        "TICKERWIRE_PROVIDERS__ORDER": json.dumps(list(SOURCES)),  # the desk's, and no other
         "TICKERWIRE_FETCH__ALLOW_HOSTS": '["127.0.0.1"]',
         "TICKERWIRE_FETCH__DEADLINE": "5",
         "TICKERWIRE_DEFAULT_FEEDS": "[]",

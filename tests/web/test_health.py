@@ -14,6 +14,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from support.offline import DEFAULT_SOURCES, unreachable_sources
 from support.ports import free_port
 from support.runtimes import opened_runtime, refresh_quotes
 from tickerwire.config import Settings
@@ -140,7 +141,7 @@ def _unreachable_providers(database_url: str) -> Settings:
         database_url=database_url,
         poller_enabled=False,
         default_feeds=[],
-        providers={"yahoo_base_url": dead, "stooq_base_url": dead, "coingecko_base_url": dead},
+        providers=unreachable_sources(dead),
         fetch={"allow_hosts": ["127.0.0.1"], "deadline": 2},
     )
 
@@ -175,7 +176,7 @@ def test_failing_providers_and_nothing_stored_are_not_ready(database_url: str) -
     body = response.json()
     assert body["failed"] == ["providers"]
     detail = body["checks"]["providers"]["detail"]
-    for name in ("yahoo", "stooq", "coingecko"):
+    for name in DEFAULT_SOURCES:
         assert f"{name} is failing" in detail
     assert detail.endswith("and there are no stored quotes to show")
 

@@ -16,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from support.feedkit import RSS_HEADERS, Item, rss
 from support.http_server import LocalServer, Reply
 from support.moments import FRIDAY_MORNING
+from support.offline import unreachable_sources
 from support.portal import shared_portal
 from support.ports import free_port
 from support.runtimes import opened_runtime
@@ -166,7 +167,7 @@ def test_provider_failures_are_counted_by_provider(database_url: str) -> None:
         database_url=database_url,
         poller_enabled=False,
         default_feeds=[],
-        providers={"yahoo_base_url": dead, "stooq_base_url": dead, "coingecko_base_url": dead},
+        providers=unreachable_sources(dead),
         fetch={"allow_hosts": ["127.0.0.1"], "deadline": 2},
     )
 

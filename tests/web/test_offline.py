@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from support.offline import DEFAULT_SOURCES, unreachable_sources
 from support.ports import free_port
 from support.runtimes import opened_runtime, refresh_quotes
 from tickerwire.config import Settings
@@ -19,7 +20,7 @@ def offline_client(database_url: str) -> Iterator[TestClient]:
     settings = Settings(
         database_url=database_url,
         poller_enabled=False,
-        providers={"yahoo_base_url": dead, "stooq_base_url": dead, "coingecko_base_url": dead},
+        providers=unreachable_sources(dead),
         fetch={"allow_hosts": ["127.0.0.1"], "deadline": 2},
     )
     with (
@@ -38,7 +39,7 @@ def test_the_home_page_still_renders_with_all_sixteen_cells(offline_client: Test
 
 def test_each_failing_provider_is_named_with_its_retry_time(offline_client: TestClient) -> None:
     notices = offline_client.get("/api/v1/providers").json()["notices"]
-    assert {n["provider"] for n in notices} == {"yahoo", "stooq", "coingecko"}
+    assert {n["provider"] for n in notices} == set(DEFAULT_SOURCES)
     for notice in notices:
         assert notice["retry_at"] is not None
         assert "failed at" in notice["text"] and "Retrying at" in notice["text"]

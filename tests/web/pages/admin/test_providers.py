@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from support.http_server import LocalServer, Reply
-from support.markets_desk import MarketsDesk
+from support.markets_desk import SOURCES, MarketsDesk
 from support.runtimes import opened_runtime
 from tickerwire import actions
 from tickerwire.config import Settings
@@ -44,7 +44,7 @@ def desk_settings(database_url: str, base_url: str) -> Settings:
         poller_enabled=False,
         default_feeds=[],
         fetch={"allow_hosts": ["127.0.0.1"], "deadline": 5},
-        providers={f"{s}_base_url": base_url for s in ("yahoo", "stooq", "coingecko")},
+        providers={"order": list(SOURCES)} | {f"{s}_base_url": base_url for s in SOURCES},
     )
 
 
