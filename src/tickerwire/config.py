@@ -366,6 +366,18 @@ class AccountSettings(BaseModel):
     sign_in_window_minutes: int = Field(
         default=15, ge=1, le=24 * 60, description="...within this many minutes, then refused"
     )
+    members_add_instruments: bool = Field(
+        default=True,
+        description="on: a member may add a symbol Yahoo's search finds (its calendar known "
+        "from its exchange) to the site from a watchlist page; off: only an admin adds one",
+    )
+    instruments_per_member: int = Field(
+        default=20,
+        ge=0,
+        le=1000,
+        description="instruments one member (not an admin) may add to the site: each is "
+        "asked for at every poll",
+    )
 
 
 class AlertSettings(BaseModel):
