@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tickerwire.instruments import AssetClass, Instrument, Registry
@@ -74,6 +74,12 @@ class InstrumentStore:
         row["asset_class"] = instrument.asset_class.value
         with self.engine.begin() as connection:
             upsert(connection, instruments, [row], keys=["symbol"])
+
+    def count_added_by(self, member_id: int) -> int:
+        """How many stored instruments ``member_id`` added: what a member's cap counts."""
+        query = select(func.count()).where(instruments.c.added_by == member_id)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def remove(self, symbol: str) -> bool:
         with self.engine.begin() as connection:
