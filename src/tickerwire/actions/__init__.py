@@ -75,9 +75,13 @@ from tickerwire.actions.hosts import (
 )
 from tickerwire.actions.instruments import (
     AddedInstrument,
+    Found,
     add_instrument,
+    add_searched_instrument_to_watchlist,
+    find_instruments,
     propose_instrument,
     search_instruments,
+    why_member_cannot_add,
 )
 from tickerwire.actions.markets import (
     BackfillReport,
@@ -165,6 +169,7 @@ __all__ = [
     "ArticleReaction",
     "BackfillReport",
     "ExportPlan",
+    "Found",
     "HeadlinesAt",
     "ImportReport",
     "InstrumentReaction",
@@ -191,6 +196,7 @@ __all__ = [
     "Subscription",
     "WhyMoving",
     "add_instrument",
+    "add_searched_instrument_to_watchlist",
     "add_to_watchlist",
     "alert_preferences_of",
     "alerts_of",
@@ -217,6 +223,7 @@ __all__ = [
     "enable_member",
     "export_subscriptions",
     "find_feed",
+    "find_instruments",
     "follow_entity",
     "follows_of",
     "headlines_at",
@@ -265,5 +272,6 @@ __all__ = [
     "unsubscribe",
     "watchlist_of",
     "watchlists_of",
+    "why_member_cannot_add",
     "why_moving",
 ]

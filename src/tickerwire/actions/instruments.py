@@ -12,12 +12,14 @@ from pydantic import ValidationError
 
 from tickerwire.actions.common import ActionError
 from tickerwire.actions.markets import backfill
+from tickerwire.actions.watchlists import add_to_watchlist, watchlist_of
 from tickerwire.instruments import AssetClass, Instrument
 from tickerwire.markets import calendar
 from tickerwire.markets.providers.base import ProviderError
 from tickerwire.markets.search import QUERY_MAX, Candidate, Proposal, YahooSearch
 from tickerwire.runtime import Runtime
 from tickerwire.store.instruments import InstrumentStore
+from tickerwire.store.watchlists import WatchlistRow
 
 BACKFILL_SPAN = "1y"
 """History fetched for a new instrument: what the quote page's longest default range shows."""
@@ -108,3 +110,76 @@ def _checked(runtime: Runtime, proposal: Proposal) -> Instrument:
     except (ValidationError, ValueError) as error:
         first = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
         raise ActionError(f"this instrument cannot be added: {first}") from None
+
+
+# A member's door: from a watchlist page ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search result as a member sees it: what adding it would record, and our symbol
+    for it when the site tracks it already (empty when not)."""
+
+    proposal: Proposal
+    tracked: str
+
+
+def _tracked(runtime: Runtime) -> dict[str, str]:
+    """Yahoo's symbol -> ours, for every instrument the registry holds."""
+    return {i.symbol_at("yahoo"): i.symbol for i in runtime.registry}
+
+
+async def find_instruments(runtime: Runtime, query: str) -> list[Found]:
+    """The candidates for ``query`` with what would be inferred of each (their charts
+    asked for at once), so a member confirms a symbol knowing its market, currency and
+    decimals; one Yahoo has no prices for is left out."""
+    candidates = await search_instruments(runtime, query)
+    search = _search(runtime)
+    try:
+        proposals = await asyncio.gather(*(search.propose(c) for c in candidates))
+    except ProviderError as error:
+        raise ActionError(f"Yahoo did not describe what it found: {error}") from None
+    tracked = _tracked(runtime)
+    return [
+        Found(p, tracked.get(p.provider_symbols.get("yahoo", ""), ""))
+        for p in proposals
+        if p is not None
+    ]
+
+
+def why_member_cannot_add(runtime: Runtime, member_id: int) -> str | None:
+    """Why this member may not add an instrument to the site, or None when they may.
+    Admins always may; members when ``accounts.members_add_instruments`` is on, up to
+    ``accounts.instruments_per_member`` each, since every one is asked for at every poll."""
+    member = runtime.accounts.member(member_id)
+    if member is not None and member.is_admin:
+        return None
+    policy = runtime.settings.accounts
+    if not policy.members_add_instruments:
+        return "on this site only admins add instruments"
+    added = InstrumentStore(runtime.engine).count_added_by(member_id)
+    if added >= policy.instruments_per_member:
+        return f"you have added {added}, the most a member may"
+    return None
+
+
+async def add_searched_instrument_to_watchlist(
+    runtime: Runtime, member_id: int, watchlist_id: int, yahoo_symbol: str
+) -> WatchlistRow:
+    """The symbol Yahoo's search found, on the member's list: added to the site first
+    (inferred afresh here, never as a form said it; history backfilled) when the site
+    does not track it yet and its policy lets this member."""
+    await asyncio.to_thread(watchlist_of, runtime, member_id, watchlist_id)
+    proposal = await propose_instrument(runtime, yahoo_symbol)
+    symbol = _tracked(runtime).get(proposal.provider_symbols.get("yahoo", ""), "")
+    if not symbol and proposal.symbol.upper() in runtime.registry:
+        symbol = runtime.registry.get(proposal.symbol.upper()).symbol
+    if not symbol:
+        refusal = await asyncio.to_thread(why_member_cannot_add, runtime, member_id)
+        if refusal is None and not proposal.calendar:
+            refusal = "its exchange is not in our table of market calendars"
+        if refusal is not None:
+            raise ActionError(f"Ask an admin to add {proposal.symbol}: {refusal}")
+        added = await add_instrument(runtime, proposal, by=member_id)
+        symbol = added.instrument.symbol
+    return await asyncio.to_thread(add_to_watchlist, runtime, member_id, watchlist_id, symbol)
