@@ -126,7 +126,7 @@ class Found:
 
 def _tracked(runtime: Runtime) -> dict[str, str]:
     """Yahoo's symbol -> ours, for every instrument the registry holds."""
-    return {i.symbol_at("yahoo"): i.symbol for i in runtime.registry}
+    return {y: i.symbol for i in runtime.registry if (y := i.symbol_at("yahoo"))}
 
 
 async def find_instruments(runtime: Runtime, query: str) -> list[Found]:
