@@ -14,12 +14,15 @@ another member's is not found, exactly as one that does not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from anyio import from_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from tickerwire import actions
+from tickerwire.markets.search import QUERY_MAX
 from tickerwire.runtime import Runtime
 from tickerwire.store.watchlists import FollowRow, WatchlistRow
 from tickerwire.web.member_forms import Feedback, member_form
@@ -32,12 +35,14 @@ router = APIRouter(include_in_schema=False)
 
 NAME_FIELDS = frozenset({"name"})
 SYMBOL_FIELDS = frozenset({"symbol"})
+FOUND_FIELDS = frozenset({"yahoo_symbol"})
 NO_FIELDS: frozenset[str] = frozenset()
 DONE = {
     "created": "Your new watchlist is made.",
     "renamed": "The watchlist is renamed.",
     "deleted": "The watchlist is deleted.",
     "added": "The instrument is on the list.",
+    "added-new": "The instrument is on the site, its history loaded, and on the list.",
     "removed": "The instrument is off the list.",
     "unfollowed": "You no longer follow that topic.",
 }
@@ -66,6 +71,50 @@ class FollowView(BaseModel):
         return cls(kind=row.kind, slug=row.slug, name=row.name, path=f"/topic/{row.slug}")
 
 
+class FoundView(BaseModel):
+    """A search result with what adding it would record; ``tracked`` is our symbol when
+    the site has it already, ``refusal`` why this member may not add it (then no button)."""
+
+    yahoo_symbol: str
+    symbol: str
+    name: str
+    exchange: str
+    calendar: str
+    currency: str
+    precision: int
+    tracked: str
+    refusal: str | None
+
+    @classmethod
+    def of(cls, found: actions.Found, cannot_add: str | None) -> FoundView:
+        p = found.proposal
+        refusal = None
+        if not found.tracked:
+            refusal = cannot_add or (
+                None if p.calendar else "its exchange is not in our table of market calendars"
+            )
+        return cls(
+            yahoo_symbol=p.provider_symbols.get("yahoo", ""),
+            symbol=p.symbol,
+            name=p.name,
+            exchange=p.exchange,
+            calendar=p.calendar,
+            currency=p.currency,
+            precision=p.precision,
+            tracked=found.tracked,
+            refusal=refusal,
+        )
+
+
+class SymbolSearch(BaseModel):
+    """The symbol search on a list's page (``?find=``): what was asked, what was found,
+    or why nothing could be."""
+
+    query: str
+    found: list[FoundView]
+    refusal: str | None
+
+
 class WatchlistsPage(Feedback):
     title: str
     watchlists: list[WatchlistSummary]
@@ -82,6 +131,8 @@ class WatchlistPage(Feedback):
     news: list[Headline]
     follows: list[FollowView]
     path: str
+    search: SymbolSearch | None = None
+    query_max: int = Field(default=QUERY_MAX, exclude=True)
 
 
 class ListsParams(BaseModel):
@@ -91,6 +142,8 @@ class ListsParams(BaseModel):
 class ListParams(BaseModel):
     id: int = Field(ge=1, le=2**31 - 1)
     done: str = Field("", max_length=20)
+    find: str | None = Field(None, max_length=1000)
+    """A symbol or a name to search for; beyond :data:`QUERY_MAX` the search says so."""
 
 
 def _path(watchlist_id: int) -> str:
@@ -136,9 +189,32 @@ def build_list(request: PageRequest[ListParams]) -> WatchlistPage:
         news=[headline(runtime, row, request.now) for row in news],
         follows=[FollowView.of(f) for f in actions.follows_of(runtime, member)],
         path=_path(found.id),
+        search=None if request.params.find is None else symbol_search(request),
         message=DONE.get(request.params.done),
         form_token=reader.form_token,
     )
+
+
+def symbol_search(request: PageRequest[ListParams]) -> SymbolSearch:
+    """Yahoo's candidates for ``find`` with what was inferred of each. Pages are built in
+    the thread pool; the search is asked on the event loop, where the fetcher lives."""
+    runtime, member, query = request.runtime, request.member.member.id, request.params.find or ""
+    shown = " ".join(query.split())[:QUERY_MAX]
+    try:
+        found = from_thread.run(actions.find_instruments, runtime, query)
+    except actions.ActionError as refused:
+        return SymbolSearch(query=shown, found=[], refusal=_sentence(str(refused)))
+    if not found:
+        nothing = f"Yahoo's search found nothing we can track for “{shown}”."
+        return SymbolSearch(query=shown, found=[], refusal=nothing)
+    cannot_add = actions.why_member_cannot_add(runtime, member)
+    return SymbolSearch(
+        query=shown, found=[FoundView.of(f, cannot_add) for f in found], refusal=None
+    )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 LISTS = Page(
@@ -180,19 +256,26 @@ def _list_id(request: Request) -> int | None:
 
 
 async def _list_form(
-    request: Request, fields: frozenset[str], act: Callable[[Runtime, int, int, str], str]
+    request: Request,
+    fields: frozenset[str],
+    act: Callable[[Runtime, int, int, str], str],
+    refused: dict[str, Any] | None = None,
 ) -> Response:
-    """A form on one list's page: its id from the path, its one value from the form."""
+    """A form on one list's page: its id from the path, its one value from the form.
+    ``refused`` holds the page's parameters for a refusal, which ``act`` may add to
+    before refusing (the search for a symbol the site does not track)."""
     watchlist_id = _list_id(request)
     if watchlist_id is None:
         return Response("no such watchlist", status_code=404, headers=PRIVATE)
     field = next(iter(fields), "")
+    shown = refused if refused is not None else {}
+    shown["id"] = watchlist_id
 
     def run(runtime: Runtime, reader: Reader, form: dict[str, str]) -> str:
         return act(runtime, reader.member.id, watchlist_id, form.get(field, ""))
 
     return await member_form(
-        request, fields, run, LIST, {"id": watchlist_id}, missing=(actions.NoSuchWatchlist, LISTS)
+        request, fields, run, LIST, shown, missing=(actions.NoSuchWatchlist, LISTS)
     )
 
 
@@ -216,11 +299,43 @@ async def delete(request: Request) -> Response:
 
 @router.post("/watchlists/{id}/add")
 async def add(request: Request) -> Response:
+    """A known symbol goes on the list; anything else is refused with the list's page
+    showing what Yahoo's symbol search finds for it, each result with a button to confirm."""
+    refused: dict[str, Any] = {}
+
     def act(runtime: Runtime, member: int, watchlist_id: int, symbol: str) -> str:
-        actions.add_to_watchlist(runtime, member, watchlist_id, symbol)
+        wanted = symbol.strip()
+        if not wanted:
+            raise actions.ActionError("type a symbol or a name to add")
+        if wanted.upper() not in runtime.registry:
+            actions.watchlist_of(runtime, member, watchlist_id)  # not theirs: a 404, no search
+            refused["find"] = wanted[: QUERY_MAX * 2]
+            raise actions.ActionError(
+                f"unknown instrument {wanted.upper()[:20]}: the site does not track it yet; "
+                "see what Yahoo's symbol search found for it below"
+            )
+        actions.add_to_watchlist(runtime, member, watchlist_id, wanted)
         return f"{_path(watchlist_id)}?done=added"
 
-    return await _list_form(request, SYMBOL_FIELDS, act)
+    return await _list_form(request, SYMBOL_FIELDS, act, refused)
+
+
+@router.post("/watchlists/{id}/add-found")
+async def add_found(request: Request) -> Response:
+    """A search result confirmed: on the site (when it may be added) and on the list."""
+
+    def act(runtime: Runtime, member: int, watchlist_id: int, yahoo_symbol: str) -> str:
+        before = yahoo_symbol.strip() in {i.symbol_at("yahoo") for i in runtime.registry}
+        from_thread.run(
+            actions.add_searched_instrument_to_watchlist,
+            runtime,
+            member,
+            watchlist_id,
+            yahoo_symbol,
+        )
+        return f"{_path(watchlist_id)}?done={'added' if before else 'added-new'}"
+
+    return await _list_form(request, FOUND_FIELDS, act)
 
 
 @router.post("/watchlists/{id}/remove")

@@ -1,0 +1,204 @@
+"""A member adds a symbol the site does not track from a watchlist page: typed into the
+add form, it is looked up in Yahoo's symbol search (a local fake shaped after the real
+service: see tests/support/markets_desk.py), each result shown with its inferred calendar,
+currency and decimals, and a confirmed one lands on the site (with history) and on the
+list, when the site's policy lets the member add instruments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from support.http_server import LocalServer
+from support.markets_desk import MarketsDesk, SearchHit
+from support.runtimes import opened_runtime
+from tickerwire import actions
+from tickerwire.instruments import AssetClass, Instrument
+from tickerwire.markets.quotes import Interval
+from tickerwire.runtime import Runtime
+from tickerwire.store.instruments import InstrumentStore
+from web.pages.admin.conftest import PASSWORD, Browser, signed_in
+from web.pages.admin.test_providers import desk_settings
+
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
+
+ASML = SearchHit("ASML", "ASML Holding N.V.", "EQUITY", "NMS", "NASDAQ", "USD", 690.25)
+SHELL = SearchHit("SHEL.L", "Shell plc", "EQUITY", "XYZ", "Nowhere", "GBp", 2650.0, 1)
+
+
+def as_listed(hit: SearchHit, **symbols: str) -> Instrument:
+    return Instrument(
+        symbol=hit.symbol.replace(".", "-"),
+        name=hit.name,
+        asset_class=AssetClass.EQUITY,
+        calendar="XNAS",
+        provider_symbols=symbols,
+    )
+
+
+@dataclass
+class Member:
+    browser: Browser
+    runtime: Runtime
+    watchlist: int
+
+    @property
+    def page(self) -> str:
+        return f"/watchlists/{self.watchlist}"
+
+    def add(self, symbol: str) -> httpx.Response:
+        answer: httpx.Response = self.browser.post(f"{self.page}/add", self.page, symbol=symbol)
+        return answer
+
+    def type_symbol(self, symbol: str) -> str:
+        """Post the add form with a symbol the site does not track: refused, with the page
+        showing the search for it."""
+        answer = self.add(symbol)
+        assert answer.status_code == 400
+        assert "the site does not track it yet" in answer.text
+        page: str = answer.text
+        return page
+
+    def confirm(self, yahoo_symbol: str, search: str) -> httpx.Response:
+        shown = f"{self.page}?find={quote(search)}"
+        answer: httpx.Response = self.browser.post(
+            f"{self.page}/add-found", shown, yahoo_symbol=yahoo_symbol
+        )
+        return answer
+
+    def symbols(self) -> list[str]:
+        member = self.runtime.accounts.member_by_key("ada")
+        assert member is not None
+        return list(actions.watchlist_of(self.runtime, member.id, self.watchlist).symbols)
+
+
+def _member(database_url: str, **accounts: object) -> Iterator[Member]:
+    with LocalServer() as server:
+        desk = MarketsDesk(server)
+        desk.list_symbol(ASML, as_listed(ASML, yahoo="ASML", stooq="asml.us"))
+        desk.list_symbol(SHELL, as_listed(SHELL, yahoo="SHEL.L"))
+        settings = desk_settings(database_url, server.base_url)
+        settings = settings.model_copy(
+            update={"accounts": settings.accounts.model_copy(update=accounts)}
+        )
+        with opened_runtime(settings) as runtime:
+            member = actions.create_member(runtime, "ada", PASSWORD)
+            made = actions.create_watchlist(runtime, member.id, "Chips")
+            for browser in signed_in(runtime, "ada"):
+                yield Member(browser, runtime, made.id)
+
+
+@pytest.fixture
+def ada(database_url: str) -> Iterator[Member]:
+    yield from _member(database_url)
+
+
+@pytest.fixture
+def ada_on_a_closed_site(database_url: str) -> Iterator[Member]:
+    yield from _member(database_url, members_add_instruments=False)
+
+
+def test_an_unknown_symbol_shows_the_search_with_what_was_inferred(ada: Member) -> None:
+    page = ada.type_symbol("asml")
+    assert "Found for “asml”" in page
+    for shown in ("ASML Holding N.V.", "NASDAQ", "XNAS", "USD"):
+        assert shown in page
+    assert 'data-label="Decimals">2<' in page
+    assert 'name="yahoo_symbol" value="ASML"' in page and "Confirm ASML" in page
+    twin = ada.browser.get(f"{ada.page}.json?find=asml").json()
+    assert twin["search"]["found"] == [
+        {
+            "yahoo_symbol": "ASML",
+            "symbol": "ASML",
+            "name": "ASML Holding N.V.",
+            "exchange": "NASDAQ",
+            "calendar": "XNAS",
+            "currency": "USD",
+            "precision": 2,
+            "tracked": "",
+            "refusal": None,
+        }
+    ]
+
+
+def test_confirming_adds_the_instrument_to_the_site_with_history_and_to_the_list(
+    ada: Member,
+) -> None:
+    ada.type_symbol("ASML")
+    answer = ada.confirm("ASML", "ASML")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{ada.page}?done=added-new"
+    assert "on the site, its history loaded" in ada.browser.get(ada.page + "?done=added-new").text
+    assert ada.symbols() == ["ASML"]
+    member = ada.runtime.accounts.member_by_key("ada")
+    assert member is not None
+    assert InstrumentStore(ada.runtime.engine).count_added_by(member.id) == 1
+    assert ada.runtime.markets.count_bars("ASML", Interval.D1) > 200
+    quote_page = ada.browser.get("/quote/ASML")
+    assert quote_page.status_code == 200 and "ASML Holding N.V." in quote_page.text
+    assert ada.browser.get("/quote/ASML.json?range=1y").json()["symbol"] == "ASML"
+
+
+def test_a_tracked_result_is_offered_as_a_plain_add(ada: Member) -> None:
+    ada.confirm("ASML", "ASML")
+    page = ada.browser.get(f"{ada.page}?find=asml").text
+    assert 'name="symbol" value="ASML"' in page and "Confirm ASML" not in page
+
+
+def test_an_exchange_not_in_our_table_asks_for_an_admin(ada: Member) -> None:
+    page = ada.type_symbol("shell")
+    assert "Ask an admin to add SHEL.L: its exchange is not in our table" in page
+    assert 'value="SHEL.L"' not in page
+    refused = ada.confirm("SHEL.L", "shell")
+    assert refused.status_code == 400
+    assert "Ask an admin to add SHEL.L" in refused.text
+    assert InstrumentStore(ada.runtime.engine).added() == [] and ada.symbols() == []
+
+
+def test_a_site_where_only_admins_add_says_so_and_adds_nothing(
+    ada_on_a_closed_site: Member,
+) -> None:
+    ada = ada_on_a_closed_site
+    page = ada.type_symbol("ASML")
+    assert "Ask an admin to add ASML: on this site only admins add instruments." in page
+    assert "Confirm ASML" not in page
+    refused = ada.confirm("ASML", "ASML")
+    assert refused.status_code == 400
+    assert "Ask an admin to add ASML" in refused.text
+    assert InstrumentStore(ada.runtime.engine).added() == [] and ada.symbols() == []
+    assert "ASML" not in ada.runtime.registry
+
+
+def test_a_member_past_the_cap_is_sent_to_an_admin(database_url: str) -> None:
+    for ada in _member(database_url, instruments_per_member=0):
+        assert "Ask an admin to add ASML: you have added 0" in ada.type_symbol("ASML")
+        assert ada.confirm("ASML", "ASML").status_code == 400
+        assert InstrumentStore(ada.runtime.engine).added() == []
+
+
+def test_an_empty_symbol_is_refused_with_a_sentence(ada: Member) -> None:
+    refused = ada.add("   ")
+    assert refused.status_code == 400 and "type a symbol or a name to add" in refused.text
+    assert "Type a name or a symbol to search for." in ada.browser.get(f"{ada.page}?find=").text
+
+
+def test_a_too_long_search_is_refused_with_a_sentence(ada: Member) -> None:
+    page = ada.type_symbol("A" * 200)
+    assert "A search is at most 60 characters." in page
+    assert "Found for" not in page
+
+
+def test_a_search_that_finds_nothing_says_so(ada: Member) -> None:
+    page = ada.type_symbol("ZZZQ")
+    assert "Yahoo&#39;s search found nothing we can track for “ZZZQ”." in page
+    assert ada.symbols() == []
+
+
+def test_a_known_symbol_still_goes_straight_on_the_list(ada: Member) -> None:
+    answer = ada.add("spx")
+    assert answer.headers["location"] == f"{ada.page}?done=added"
+    assert ada.symbols() == ["SPX"]
