@@ -34,9 +34,6 @@ import shlex
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,6 +44,7 @@ from rich.console import Console
 from rich.table import Table
 
 from common import load_average, write_json
+from localsite import fresh_database, postgres_problem
 from tickerwire.markets.calendar import sessions_between
 from tickerwire.reactions.horizons import windows
 from tickerwire.reactions.measure import measure_due
@@ -257,33 +255,6 @@ def run(console: Console, backend: str, engine: sa.Engine, corpus: Corpus) -> di
     }
 
 
-@contextmanager
-def fresh_schema(url: str) -> Iterator[str]:
-    """A new schema on the server and a URL that uses it; dropped afterwards."""
-    schema = f"bench_reactions_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in url else "?"
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def postgres_problem(url: str) -> str | None:
-    try:
-        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.connect() as connection:
-            connection.execute(sa.text("select 1"))
-        engine.dispose()
-        return None
-    except sa.exc.OperationalError as error:
-        return str(error).splitlines()[0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -314,7 +285,7 @@ def main() -> None:
     if args.no_postgres or problem:
         console.print(f"PostgreSQL skipped: {problem or '--no-postgres'}")
     else:
-        with fresh_schema(args.postgres_url) as url:
+        with fresh_database(args.postgres_url) as url:
             engine = db.make_engine(url)
             try:
                 results["postgresql"] = run(console, "PostgreSQL", engine, corpus)

@@ -34,9 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -49,6 +47,7 @@ from rich.console import Console
 from rich.table import Table
 
 from common import load_average, write_json
+from localsite import fresh_database, postgres_problem
 from tickerwire.store import db
 from tickerwire.store.limits import key_hash
 from tickerwire.store.schema import article_instruments, articles
@@ -486,33 +485,6 @@ def run(
     )
 
 
-@contextmanager
-def fresh_schema(url: str) -> Iterator[str]:
-    """A new schema on the server and a URL that uses it; dropped afterwards."""
-    schema = f"bench_search_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in url else "?"
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def postgres_problem(url: str) -> str | None:
-    try:
-        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.connect() as connection:
-            connection.execute(sa.text("select 1"))
-        engine.dispose()
-        return None
-    except sa.exc.OperationalError as error:
-        return str(error).splitlines()[0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -546,7 +518,7 @@ def main() -> None:
     if args.no_postgres or problem:
         console.print(f"PostgreSQL skipped: {problem or '--no-postgres'}")
     else:
-        with fresh_schema(args.postgres_url) as url:
+        with fresh_database(args.postgres_url) as url:
             engine = db.make_engine(url)
             try:
                 results["postgresql"] = run(console, "PostgreSQL", engine, corpus, args)
