@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
 
+from support.browser import CHROMIUM_ARGS, chromium_or_skip, screenshot_path, serving
 from support.http_server import LocalServer
 from support.markets_desk import MarketsDesk, SearchHit
 from support.runtimes import opened_runtime
 from tickerwire import actions
+from tickerwire.accounts.tokens import SESSION_COOKIE
 from tickerwire.instruments import AssetClass, Instrument
 from tickerwire.markets.quotes import Interval
 from tickerwire.runtime import Runtime
 from tickerwire.store.instruments import InstrumentStore
+from tickerwire.web.app import create_app
 from web.pages.admin.conftest import PASSWORD, Browser, signed_in
 from web.pages.admin.test_providers import desk_settings
 
@@ -202,3 +206,46 @@ def test_a_known_symbol_still_goes_straight_on_the_list(ada: Member) -> None:
     answer = ada.add("spx")
     assert answer.headers["location"] == f"{ada.page}?done=added"
     assert ada.symbols() == ["SPX"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_without_javascript_a_searched_symbol_is_confirmed(
+    tmp_path: Path, scheme: str
+) -> None:
+    """At 390 px, light and dark, no JavaScript: the search results fit the width, and
+    the confirm button adds the instrument. (Layout does not depend on the store's
+    backend: SQLite only, as tests/web/test_watchlist_layout.py.)"""
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_or_skip()
+    for ada in _member(f"sqlite:///{tmp_path / 'tickerwire.sqlite3'}"):
+        signed = actions.sign_in(ada.runtime, "ada", PASSWORD, address="127.0.0.1")
+        app = create_app(ada.runtime.settings, runtime=ada.runtime)
+        with serving(app) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844},
+                color_scheme=scheme,  # type: ignore[arg-type]
+                java_script_enabled=False,
+            )
+            context.add_cookies([{"name": SESSION_COOKIE, "value": signed.secret, "url": base}])
+            page = context.new_page()
+            page.goto(base + ada.page)
+            page.fill("#add-symbol", "ASML")
+            with page.expect_navigation():
+                page.click("form[action$='/add'] button")
+            assert page.locator(".found-symbols td[data-label='Calendar']").inner_text() == "XNAS"
+            page.screenshot(
+                path=screenshot_path(f"phone-watchlist-search-{scheme}"), full_page=True
+            )
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+            with page.expect_navigation():
+                page.click("text=Confirm ASML")
+            assert "on the site, its history loaded" in page.content()
+            assert page.locator('.watchlist-ribbon .ribbon-cell[data-symbol="ASML"]').count() == 1
+            browser.close()
+        assert widths[0] <= widths[1]
+        channels = [int(c) for c in background[background.index("(") + 1 : -1].split(",")[:3]]
+        assert (max(channels) < 60) == (scheme == "dark")
