@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from tickerwire.instruments import Instrument, UnknownInstrument
-from tickerwire.markets.quotes import Interval
+from tickerwire.markets.quotes import Bar, Interval
 from tickerwire.markets.ranges import ChartRange, parse_range, window_for
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
@@ -111,6 +112,32 @@ def chart_view(
 ) -> ChartView:
     now = runtime.now()
     bars, interval = _bars_for_chart(runtime, instrument, range_, now)
+    return drawn_chart(
+        runtime,
+        instrument,
+        range_,
+        (bars, interval),
+        previous_close,
+        markers or [],
+        now=now,
+        range_path=lambda r: f"/quote/{instrument.symbol}?range={r.value}",
+    )
+
+
+def drawn_chart(
+    runtime: Runtime,
+    instrument: Instrument,
+    range_: ChartRange,
+    drawn: tuple[list[Bar], Interval],
+    previous_close: float | None,
+    markers: list[ChartMarker],
+    *,
+    now: datetime,
+    range_path: Callable[[ChartRange], str],
+) -> ChartView:
+    """The chart of ``drawn`` (bars and their interval) as the page shows it, now or at a
+    past moment (``now`` is then that moment); ``range_path`` links each range."""
+    bars, interval = drawn
     chart = price_chart(
         bars,
         name=instrument.label,
@@ -118,7 +145,7 @@ def chart_view(
         precision=instrument.precision,
         previous_close=previous_close if range_ is ChartRange.D1 else None,
         zone=runtime.settings.timezone,
-        markers=markers or (),
+        markers=markers,
     )
     return ChartView(
         range=range_.value,
@@ -128,14 +155,9 @@ def chart_view(
         points=len(bars),
         bars=[ChartBar.model_validate(bar, from_attributes=True) for bar in bars],
         ranges=[
-            RangeLink(
-                label=r.value,
-                path=f"/quote/{instrument.symbol}?range={r.value}",
-                active=r is range_,
-            )
-            for r in ChartRange
+            RangeLink(label=r.value, path=range_path(r), active=r is range_) for r in ChartRange
         ],
-        markers=marker_views(markers or [], chart.marked, runtime.settings.timezone, now),
+        markers=marker_views(markers, chart.marked, runtime.settings.timezone, now),
     )
 
 

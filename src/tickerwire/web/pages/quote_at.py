@@ -19,19 +19,16 @@ from tickerwire.markets.quotes import Bar, Interval
 from tickerwire.markets.ranges import ChartRange, window_for
 from tickerwire.runtime import Runtime
 from tickerwire.web import format as fmt
-from tickerwire.web.chart import price_chart
 from tickerwire.web.pages.quote import (
     COARSER,
     YEAR,
-    ChartBar,
-    ChartView,
     QuotePage,
-    RangeLink,
     Stat,
+    drawn_chart,
 )
 from tickerwire.web.parts import headline
 from tickerwire.web.past_view import markets_top_at, past_cell, past_view
-from tickerwire.web.story_moves import chart_markers, marker_views
+from tickerwire.web.story_moves import chart_markers
 
 NO_FIGURE = "—"
 
@@ -78,16 +75,7 @@ def past_quote_page(
     cell = past_cell(runtime, instrument, quote, moment)
     seen = [a for a in runtime.news.articles_for_symbol(symbol) if a.first_seen_at <= moment]
     markers = chart_markers(seen)
-    bars, interval = _chart_bars(runtime, instrument, range_, moment)
-    chart = price_chart(
-        bars,
-        name=instrument.label,
-        range_label=range_.value,
-        precision=p,
-        previous_close=quote.previous_close if quote and range_ is ChartRange.D1 else None,
-        zone=runtime.settings.timezone,
-        markers=markers,
-    )
+    drawn = _chart_bars(runtime, instrument, range_, moment)
     previous = quote.previous_close if quote else None
     stats = [
         Stat(label="Previous close", value=fmt.price(previous, p)),
@@ -105,22 +93,15 @@ def past_quote_page(
         asset_class=instrument.asset_class.value,
         quote=cell,
         stats=stats,
-        chart=ChartView(
-            range=range_.value,
-            interval=interval.value,
-            svg=chart.svg,
-            summary=chart.summary,
-            points=len(bars),
-            bars=[ChartBar.model_validate(bar, from_attributes=True) for bar in bars],
-            ranges=[
-                RangeLink(
-                    label=r.value,
-                    path=f"{path}?{urlencode({'range': r.value, 'at': at})}",
-                    active=r is range_,
-                )
-                for r in ChartRange
-            ],
-            markers=marker_views(markers, chart.marked, runtime.settings.timezone, moment),
+        chart=drawn_chart(
+            runtime,
+            instrument,
+            range_,
+            drawn,
+            quote.previous_close if quote else None,
+            markers,
+            now=moment,
+            range_path=lambda r: f"{path}?{urlencode({'range': r.value, 'at': at})}",
         ),
         news=[headline(runtime, a, moment) for a in seen],
         news_feed=f"{path}/news.xml",
