@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
+from anyio import from_thread
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from tickerwire import actions
 from tickerwire.accounts.tokens import SESSION_COOKIE, token_matches
 from tickerwire.accounts.watchlists import ITEMS_MAX, NAME_MAX
+from tickerwire.markets.search import QUERY_MAX
 from tickerwire.runtime import Runtime
 from tickerwire.store.accounts import MemberRow
 from tickerwire.store.watchlists import WatchlistRow
@@ -59,6 +61,10 @@ class WatchlistChange(Strict):
 
 class NewItem(Strict):
     symbol: str = Field(max_length=20)
+
+
+class SearchedItem(Strict):
+    yahoo_symbol: str = Field(max_length=QUERY_MAX)
 
 
 class NewFollow(Strict):
@@ -282,6 +288,33 @@ async def add_item(
         response,
         lambda: WatchlistView.of(
             actions.add_to_watchlist(runtime, member.id, watchlist_id, body.symbol)
+        ),
+    )
+
+
+@router.post(
+    "/watchlists/{watchlist_id}/searched-items",
+    response_model=WatchlistView,
+    openapi_extra=_schema(SearchedItem),
+)
+async def add_searched_item(
+    request: Request, response: Response, member: Member, watchlist_id: WatchlistId
+) -> Any:
+    """Add a symbol Yahoo's search knows: ``{"yahoo_symbol": "ASML"}``. One the site does
+    not track is added to it first (history backfilled) when the site lets this member,
+    as from the watchlist page; otherwise a 400 saying "Ask an admin to add ASML"."""
+    body = await _body(request, SearchedItem)
+    runtime = _runtime(request)
+    return await _act(
+        response,
+        lambda: WatchlistView.of(
+            from_thread.run(
+                actions.add_searched_instrument_to_watchlist,
+                runtime,
+                member.id,
+                watchlist_id,
+                body.yahoo_symbol,
+            )
         ),
     )
 

@@ -184,6 +184,23 @@ def test_a_member_past_the_cap_is_sent_to_an_admin(database_url: str) -> None:
         assert InstrumentStore(ada.runtime.engine).added() == []
 
 
+def test_the_api_adds_a_searched_symbol_through_the_same_action(ada: Member) -> None:
+    member = ada.runtime.accounts.member_by_key("ada")
+    assert member is not None
+    secret = actions.create_api_token(ada.runtime, member.id, "script").secret
+    path = f"/api/v1/watchlists/{ada.watchlist}/searched-items"
+    answer = ada.browser.client.post(
+        path, json={"yahoo_symbol": "ASML"}, headers={"authorization": f"Bearer {secret}"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["symbols"] == ["ASML"]
+    assert ada.runtime.markets.count_bars("ASML", Interval.D1) > 200
+    refused = ada.browser.client.post(
+        path, json={"yahoo_symbol": "SHEL.L"}, headers={"authorization": f"Bearer {secret}"}
+    )
+    assert refused.status_code == 400 and "Ask an admin to add SHEL.L" in refused.text
+
+
 def test_an_empty_symbol_is_refused_with_a_sentence(ada: Member) -> None:
     refused = ada.add("   ")
     assert refused.status_code == 400 and "type a symbol or a name to add" in refused.text
