@@ -189,9 +189,11 @@ def test_provider_failures_are_counted_by_provider(database_url: str) -> None:
 async def served(settings: Settings, runtime: Runtime) -> AsyncIterator[str]:
     """The app on a loopback port, for what needs a real socket: a stream held open."""
     port = free_port()
+    # log_config=None: uvicorn's own would stop its loggers reaching the root's handlers
+    # for the rest of the run, and tests/test_logs.py reads them there.
     config = uvicorn.Config(
         create_app(settings, runtime=runtime), port=port, log_level="warning",
-        timeout_graceful_shutdown=1,
+        timeout_graceful_shutdown=1, log_config=None,
     )  # fmt: skip
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
