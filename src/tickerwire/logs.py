@@ -23,7 +23,7 @@ import re
 import secrets
 import sys
 from collections.abc import Collection
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,6 +44,15 @@ _quiet: ContextVar[bool] = ContextVar("quiet_request", default=False)
 def current_request_id() -> str | None:
     """The id of the request being served here, or None outside any request."""
     return _request_id.get()
+
+
+def serving(request_id: str) -> Token[str | None]:
+    """Name ``request_id`` in every line logged from here until :func:`served`."""
+    return _request_id.set(request_id)
+
+
+def served(token: Token[str | None]) -> None:
+    _request_id.reset(token)
 
 
 def incoming_or_new(header: str | None) -> str:
@@ -74,13 +83,13 @@ class RequestIds:
                 message["headers"] = [*message.get("headers", []), header]
             await send(message)
 
-        id_token = _request_id.set(request_id)
+        id_token = serving(request_id)
         quiet_token = _quiet.set(scope["path"] in self.quiet_paths)
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             _quiet.reset(quiet_token)
-            _request_id.reset(id_token)
+            served(id_token)
 
 
 class QuietRequests(logging.Filter):

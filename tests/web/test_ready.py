@@ -106,3 +106,34 @@ def test_the_first_answer_and_the_fast_path_send_the_same_validators(client: Tes
     again = client.get("/quote/SPX?range=1M")
     for header in ("etag", "last-modified", "vary", "cache-control", "content-length"):
         assert first.headers[header] == again.headers[header], header
+
+
+def test_the_fast_path_sends_each_header_the_other_layers_would_once(client: TestClient) -> None:
+    first = client.get("/quote/SPX?range=5D")  # rendered, through every layer
+    again = client.get("/quote/SPX?range=5D")  # from the fast path, outside them all
+    names = sorted(name for name, _ in first.headers.multi_items() if name != "x-request-id")
+    assert sorted(n for n, _ in again.headers.multi_items() if n != "x-request-id") == names
+    assert len(names) == len(set(names))  # no line twice, such as a second policy
+    assert again.headers["content-security-policy"] == first.headers["content-security-policy"]
+
+
+def test_a_stored_page_echoes_a_sane_request_id_and_replaces_a_forged_one(
+    client: TestClient,
+) -> None:
+    client.get("/")
+    kept = client.get("/", headers={"X-Request-ID": "lb-42.a"})
+    assert kept.headers["x-request-id"] == "lb-42.a"
+    forged = client.get("/", headers={"X-Request-ID": 'x" level=error'})
+    assert forged.headers["x-request-id"] != 'x" level=error'
+    assert len(forged.headers["x-request-id"]) == 32
+    assert cache_of(client).hits >= 2  # both from the fast path, not rendered again
+
+
+def test_a_not_modified_answer_from_the_fast_path_still_names_its_request(
+    client: TestClient,
+) -> None:
+    etag = client.get("/").headers["etag"]
+    unchanged = client.get("/", headers={"If-None-Match": etag, "X-Request-ID": "probe-1"})
+    assert unchanged.status_code == 304
+    assert unchanged.headers["x-request-id"] == "probe-1"
+    assert unchanged.headers["x-content-type-options"] == "nosniff"

@@ -33,7 +33,7 @@ from tickerwire.web.cache import RenderCache, sources_of
 from tickerwire.web.pages import account, admin, alerts, export, follows, tokens, watchlists
 from tickerwire.web.private_site import PrivateSite
 from tickerwire.web.ready import ReadyPages
-from tickerwire.web.security import SecurityHeaders
+from tickerwire.web.security import SecurityHeaders, page_headers
 from tickerwire.web.stream_hub import StreamHub
 
 log = logging.getLogger(__name__)
@@ -104,15 +104,22 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         # for providers on every request, a sixth of what a page from the cache costs.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    app.add_middleware(ReadyPages, state=app.state)  # innermost: answers after the others
-    app.add_middleware(PrivateSite, state=app.state)  # before the fast path: members only
+    app.add_middleware(PrivateSite, state=app.state)  # innermost: members only
     app.add_middleware(SecurityHeaders, images_from_publishers=not settings.media.enabled)
+    latency = None
     if settings.metrics.enabled:
         measured = metrics.Metrics(app.state)
-        app.add_middleware(metrics.RequestTimer, latency=measured.latency)
+        latency = measured.latency
+        app.add_middleware(metrics.RequestTimer, latency=latency)
         app.include_router(metrics.router(measured))
     app.add_middleware(logs.RequestIds, quiet_paths=(*health.PATHS, metrics.PATH))
-    app.add_middleware(stream.StreamHandoff)  # outermost: streams outlive the app's frames
+    app.add_middleware(stream.StreamHandoff)  # streams outlive the app's frames
+    app.add_middleware(  # outermost: a stored page skips every other layer
+        ReadyPages,
+        state=app.state,
+        headers=page_headers(images_from_publishers=not settings.media.enabled),
+        latency=latency,
+    )
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)

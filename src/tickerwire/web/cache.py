@@ -83,9 +83,16 @@ def sources_of(event: Event) -> Sources:
     return (EVERYTHING,)
 
 
+Headers = tuple[tuple[bytes, bytes], ...]
+CACHE_CONTROL = b"no-cache"
+"""Shared caches and browsers may keep a page but must ask again (with its ETag) each time:
+the prices on it move."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReadyPage:
-    """A stored page as the fast path sends it."""
+    """A stored page as the fast path sends it, made once per render: every request for it
+    reuses these bytes and header lines rather than writing them again."""
 
     slot: Slot
     body: bytes
@@ -93,10 +100,43 @@ class ReadyPage:
     media_type: str
     modified: datetime
     """When it was rendered, for ``If-Modified-Since``."""
-    modified_text: bytes
-    """The same as an HTTP date, for ``Last-Modified``: written once, at the render."""
     route: object
     """The route that rendered it, for the metrics to file the request under."""
+    validators: Headers
+    """What a 304 for it carries: its tag, date, caching rule and ``Vary``."""
+    packed_validators: Headers
+    """The same for its gzip form, which has a tag of its own."""
+    headers: Headers
+    """Its whole uncompressed answer's headers: the validators, type and length."""
+
+    @classmethod
+    def made(
+        cls, slot: Slot, body: bytes, media_type: str, modified: datetime, route: object
+    ) -> ReadyPage:
+        etag = etag_of(body)
+        date = format_datetime(modified.astimezone(UTC), usegmt=True).encode()
+
+        def validators(tag: str) -> Headers:
+            return (
+                (b"etag", tag.encode()),
+                (b"last-modified", date),
+                (b"cache-control", CACHE_CONTROL),
+                (b"vary", b"Accept-Encoding"),
+            )
+
+        plain = validators(etag)
+        size = str(len(body)).encode()
+        return cls(
+            slot,
+            body,
+            etag,
+            media_type,
+            modified,
+            route,
+            plain,
+            validators(f'{etag[:-1]}-gzip"'),
+            (*plain, (b"content-type", media_type.encode()), (b"content-length", size)),
+        )
 
 
 def etag_of(body: bytes) -> str:
@@ -119,13 +159,13 @@ class RenderCache:
         self._lock = threading.Lock()
         self._versions: dict[str, int] = {}
         self._entries: OrderedDict[Slot, bytes] = OrderedDict()
-        self._etags: dict[Slot, str] = {}
+        self._ready: dict[Slot, ReadyPage] = {}
         self._gzipped: dict[Slot, bytes] = {}
-        self._rendered_at: dict[Slot, tuple[float, datetime, bytes]] = {}
+        self._rendered_at: dict[Slot, tuple[float, datetime]] = {}
         self._rendering: dict[str, float] = {}  # address -> when a request went to render it
         self._pending: dict[Slot, Future[bytes]] = {}
         # Bounded: any query string is an address, and addresses are the reader's to make.
-        self._addresses: OrderedDict[str, tuple[Slot, Sources, str, object]] = OrderedDict()
+        self._addresses: OrderedDict[str, tuple[Slot, Sources]] = OrderedDict()
 
     def changed(self, sources: Iterable[str]) -> None:
         """The data of ``sources`` changed: what shows it is rendered anew when next asked."""
@@ -156,15 +196,15 @@ class RenderCache:
             body = self._entries.get(slot)
             if body is None:
                 return None
-            etag = self._etags.get(slot)
-            if etag is None:
-                etag = self._etags[slot] = etag_of(body)
-            self._addresses[address] = (slot, sources, media_type, route)
+            page = self._ready.get(slot)
+            if page is None:
+                _, modified = self._rendered_at[slot]
+                page = self._ready[slot] = ReadyPage.made(slot, body, media_type, modified, route)
+            self._addresses[address] = (slot, sources)
             self._addresses.move_to_end(address)
             while len(self._addresses) > ADDRESSES_PER_ENTRY * self.max_entries:
                 self._addresses.popitem(last=False)
-            _, modified, text = self._rendered_at[slot]
-            return ReadyPage(slot, body, etag, media_type, modified, text, route)
+            return page
 
     def ready(self, address: str, now: datetime) -> ReadyPage | None:
         """The stored page for ``address`` if it is current, or if it is being rendered
@@ -174,17 +214,15 @@ class RenderCache:
             remembered = self._addresses.get(address)
             if remembered is None:
                 return None
-            slot, sources, media_type, route = remembered
-            body = self._entries.get(slot)
-            etag = self._etags.get(slot)
-            if body is None or etag is None:
+            slot, sources = remembered
+            page = self._ready.get(slot)
+            if page is None:
                 del self._addresses[address]
                 return None
-            rendered_at, modified, text = self._rendered_at[slot]
             if slot != self._slot(slot[0], sources, now):
                 moment = self._clock()
                 started = self._rendering.get(address)
-                fresh_enough = moment - rendered_at <= MAX_STALE_SECONDS
+                fresh_enough = moment - self._rendered_at[slot][0] <= MAX_STALE_SECONDS
                 if not fresh_enough or started is None or moment - started > RENDER_GRACE_SECONDS:
                     self._rendering[address] = moment  # this request renders it anew
                     while len(self._rendering) > ADDRESSES_PER_ENTRY * self.max_entries:
@@ -192,7 +230,7 @@ class RenderCache:
                     return None
             self._entries.move_to_end(slot)
             self.hits += 1
-            return ReadyPage(slot, body, etag, media_type, modified, text, route)
+            return page
 
     def gzipped(self, page: ReadyPage) -> bytes:
         """``page``'s body compressed, once for all the readers whose browsers accept it."""
@@ -239,12 +277,11 @@ class RenderCache:
         with self._lock:
             del self._pending[slot]
             self._entries[slot] = body
-            text = format_datetime(now.astimezone(UTC), usegmt=True).encode()
-            self._rendered_at[slot] = (self._clock(), now, text)
+            self._rendered_at[slot] = (self._clock(), now)
             while len(self._entries) > self.max_entries:
                 evicted, _ = self._entries.popitem(last=False)
                 del self._rendered_at[evicted]
-                self._etags.pop(evicted, None)
+                self._ready.pop(evicted, None)
                 self._gzipped.pop(evicted, None)
         pending.set_result(body)
         return body

@@ -131,12 +131,14 @@ class Metrics:
 
     def __init__(self, state: State) -> None:
         self.registry = CollectorRegistry()
-        self.latency = Histogram(
-            "tickerwire_http_request_duration_seconds",
-            "Time from a request's arrival to the start of its response, by route template.",
-            ["method", "route", "status"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
+        self.latency = RouteLatency(
+            Histogram(
+                "tickerwire_http_request_duration_seconds",
+                "Time from a request's arrival to the start of its response, by route template.",
+                ["method", "route", "status"],
+                buckets=LATENCY_BUCKETS,
+                registry=self.registry,
+            )
         )
         collectors: tuple[Collector, ...] = (
             PortalCollector(state),
@@ -148,6 +150,25 @@ class Metrics:
             self.registry.register(collector)
 
 
+class RouteLatency:
+    """The latency histogram's series by method, route and status, observed by
+    :class:`RequestTimer` and by the fast path (:mod:`tickerwire.web.ready`)."""
+
+    def __init__(self, latency: Histogram) -> None:
+        self.latency = latency
+        #: The histogram's children by label values: ``labels()`` takes a lock and
+        #: checks its arguments on every call, a dictionary lookup does not.
+        self._series: dict[tuple[str, object, int], Histogram] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        series = self._series.get(key)
+        if series is None:
+            label = method if method in _METHODS else "other"
+            series = self._series[key] = self.latency.labels(label, route, str(status))
+        series.observe(seconds)
+
+
 class RequestTimer:
     """Pure ASGI middleware timing each HTTP request until its response starts: for a
     page that is when its ready bytes go out; for a live stream, when it opens (its
@@ -155,12 +176,9 @@ class RequestTimer:
     template (``/quote/{symbol}``), never the raw path, so the number of series stays
     bounded whatever paths clients make up."""
 
-    def __init__(self, app: ASGIApp, *, latency: Histogram) -> None:
+    def __init__(self, app: ASGIApp, *, latency: RouteLatency) -> None:
         self.app = app
         self.latency = latency
-        #: The histogram's children by label values: ``labels()`` takes a lock and
-        #: checks its arguments on every call, a dictionary lookup does not.
-        self._series: dict[tuple[str, str, int], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -184,21 +202,22 @@ class RequestTimer:
             raise
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
-        method = scope["method"] if scope["method"] in _METHODS else "other"
-        key = (method, route_template(scope), status)
-        series = self._series.get(key)
-        if series is None:
-            series = self._series[key] = self.latency.labels(key[0], key[1], str(status))
-        series.observe(seconds)
+        self.latency.observe(scope["method"], route_template(scope), status, seconds)
+
+
+def template_of(route: object) -> str | None:
+    """A route's template (``/quote/{symbol}``), if it is a route that has one."""
+    template = getattr(route, "path_format", None)
+    return None if template is None else str(template)
 
 
 def route_template(scope: Scope) -> str:
     """The template of the route that took the request, from what routing left in its
     scope: a route's own (``/quote/{symbol}``); for a mounted app (``/static``), which
     leaves no route there, the prefix it was mounted at; else :data:`UNMATCHED`."""
-    template = getattr(scope.get("route"), "path_format", None)
+    template = template_of(scope.get("route"))
     if template is not None:
-        return str(template)
+        return template
     if "app_root_path" in scope:
         return f"{scope['root_path'].removeprefix(scope['app_root_path'])}/{{path}}"
     return UNMATCHED

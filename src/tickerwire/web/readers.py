@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import cast
 
 from fastapi import Request
-from starlette.types import Scope
 
 from tickerwire import actions
 from tickerwire.accounts.tokens import SESSION_COOKIE, form_token
@@ -27,7 +26,9 @@ READER_PART = "reader"
 READER_TEMPLATE = "_reader.html"
 PRIVATE = {"cache-control": "private, no-store"}
 """Headers of anything personal: no shared cache may keep it, no browser store it."""
-_SESSION_MARK = SESSION_COOKIE.encode() + b"="
+SESSION_MARK = SESSION_COOKIE.encode() + b"="
+"""What a request's cookie header holds when it sends a session, valid or not: such a
+request is never answered with a stored page (a cheap test, before any lookup)."""
 _UNKNOWN = object()
 #: Longer than any id :func:`tickerwire.accounts.tokens.new_secret` makes: not looked up.
 _SECRET_MAX = 100
@@ -45,12 +46,6 @@ class Reader:
     @property
     def form_token(self) -> str:
         return form_token(self.secret)
-
-
-def carries_session(scope: Scope) -> bool:
-    """Whether a request sends a session cookie, valid or not: such a request is never
-    answered with a stored page (a cheap test, before any lookup)."""
-    return any(name == b"cookie" and _SESSION_MARK in value for name, value in scope["headers"])
 
 
 def reader_of(request: Request) -> Reader | None:

@@ -1,101 +1,144 @@
-"""The fast path: a page the render cache holds is sent before routing.
+"""The fast path: a page the render cache holds is sent before anything else runs.
 
 A request for a page that has not changed since it was last rendered needs none of the
 framework: no route matching, parameter validation, dependencies or thread pool (the
-page handlers are synchronous). This ASGI layer sits inside the security headers, the
-request ids and the metrics timer, so what it sends gets all of them, and looks the
-request's URL up in the render cache (:meth:`RenderCache.ready`); anything it does not
-hold goes on to the app, which renders, stores and remembers the address for next time.
+page handlers are synchronous), and none of the middleware chain either. This ASGI layer
+is the outermost one: it reads the request's headers in one pass, looks its URL up in the
+render cache (:meth:`RenderCache.ready`) and sends the stored page with the header lines
+written when it was stored, adding what the layers it skips would have added: the
+security headers, the request id, and the request's latency in the metrics. Anything the
+cache does not hold goes on to the app, which renders, stores and remembers the address
+for next time.
 
 A stored page is sent with its validators (``ETag``, ``Last-Modified``), as a 304 when the
 reader's copy is still current, and gzip-compressed (once, by the cache) when the reader
 accepts it: :func:`send_page` is the one way a stored page goes out, here and from the
 page routes.
 
-A request with a session cookie is never answered here: a signed-in member's page carries
-their own header, joined for them by the page route (:mod:`tickerwire.web.readers`).
+Not answered here: a request with a session cookie (a signed-in member's page carries
+their own header, joined for them by the page route, :mod:`tickerwire.web.readers`), and
+every request of a private site, which :mod:`tickerwire.web.private_site` checks first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from time import perf_counter
 
 from starlette.datastructures import State
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tickerwire import logs
 from tickerwire.runtime import Runtime
 from tickerwire.web.cache import ReadyPage, RenderCache
-from tickerwire.web.readers import carries_session
+from tickerwire.web.metrics import UNMATCHED, RouteLatency, template_of
+from tickerwire.web.readers import SESSION_MARK
 
-CACHE_CONTROL = b"no-cache"
-"""Shared caches and browsers may keep a page but must ask again (with its ETag) each time:
-the prices on it move."""
+_READS = frozenset({"GET", "HEAD"})
+_REQUEST_ID = logs.HEADER.lower().encode()
+_GZIP_OFF = frozenset({"q=0", "q=0.0", "q=0.00", "q=0.000"})
 
 
-def address_of(scope: Scope) -> str:
+@dataclass(slots=True)
+class Asked:
+    """What a request's headers say that a stored page's answer depends on, read in one
+    pass over them."""
+
+    host: bytes = b""
+    session: bool = False
+    accept_encoding: str = ""
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+    request_id: str | None = None
+
+    @classmethod
+    def of(cls, scope: Scope) -> Asked:
+        asked = cls()
+        for name, value in scope["headers"]:
+            if name == b"host":
+                asked.host = value
+            elif name == b"cookie":
+                asked.session = asked.session or SESSION_MARK in value
+            elif name == b"accept-encoding":
+                asked.accept_encoding = value.decode("latin-1")
+            elif name == b"if-none-match":
+                asked.if_none_match = value.decode("latin-1")
+            elif name == b"if-modified-since":
+                asked.if_modified_since = value.decode("latin-1")
+            elif name == _REQUEST_ID:
+                asked.request_id = value.decode("latin-1")
+        return asked
+
+    def takes_gzip(self) -> bool:
+        for coding in self.accept_encoding.split(","):
+            name, _, params = coding.strip().partition(";")
+            if name.strip().lower() == "gzip":
+                return params.replace(" ", "").lower() not in _GZIP_OFF
+        return False
+
+    def has_current(self, page: ReadyPage, etag: str) -> bool:
+        """Whether the reader's copy is ``page`` still (a 304 will do)."""
+        if self.if_none_match is not None:  # when both are sent, the tag decides (RFC 9110)
+            tags = {tag.strip() for tag in self.if_none_match.split(",")}
+            return bool(tags & {etag, page.etag, "*"})
+        if self.if_modified_since is None:
+            return False
+        try:
+            return page.modified.replace(microsecond=0) <= parsedate_to_datetime(
+                self.if_modified_since
+            )
+        except (TypeError, ValueError):
+            return False  # an unreadable date is ignored, as the RFC says
+
+
+def address_of(scope: Scope, host: bytes | None = None) -> str:
     """The address a request asked for, as the cache remembers it: scheme, host, path and
     query as sent (it is a key, not a link, so it needs no rebuilding into a URL)."""
-    host = next((v for k, v in scope["headers"] if k == b"host"), b"").decode("latin-1")
+    if host is None:
+        host = next((v for k, v in scope["headers"] if k == b"host"), b"")
     query = scope.get("query_string", b"")
-    address = f"{scope['scheme']}://{host}{scope.get('root_path', '')}{scope['path']}"
+    address = f"{scope['scheme']}://{host.decode('latin-1')}{scope.get('root_path', '')}"
+    address += scope["path"]
     return f"{address}?{query.decode('latin-1')}" if query else address
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    value = next((v for k, v in scope["headers"] if k == name), None)
-    return None if value is None else value.decode("latin-1")
-
-
-def _accepts_gzip(scope: Scope) -> bool:
-    accepted = _header(scope, b"accept-encoding") or ""
-    for coding in accepted.split(","):
-        name, _, params = coding.strip().partition(";")
-        if name.strip().lower() == "gzip":
-            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
-
-
-def _not_modified(scope: Scope, page: ReadyPage, etag: str) -> bool:
-    wanted = _header(scope, b"if-none-match")
-    if wanted is not None:  # when both are sent, the tag decides (RFC 9110, 13.1.3)
-        tags = {tag.strip() for tag in wanted.split(",")}
-        return bool(tags & {etag, page.etag, "*"})
-    since = _header(scope, b"if-modified-since")
-    if since is None:
-        return False
-    try:
-        return page.modified.replace(microsecond=0) <= parsedate_to_datetime(since)
-    except (TypeError, ValueError):
-        return False  # an unreadable date is ignored, as the RFC says
-
-
 async def send_page(
-    scope: Scope, send: Send, page: ReadyPage, cache: RenderCache, status: int = 200
-) -> None:
+    scope: Scope,
+    send: Send,
+    page: ReadyPage,
+    cache: RenderCache,
+    *,
+    asked: Asked | None = None,
+    status: int = 200,
+    extra: Sequence[tuple[bytes, bytes]] = (),
+) -> int:
     """Send a stored page: 304 for a current copy, else its bytes, compressed when the
-    reader takes gzip; HEAD gets the headers alone."""
-    compressed = _accepts_gzip(scope)
-    etag = f'{page.etag[:-1]}-gzip"' if compressed else page.etag
-    headers = [
-        (b"etag", etag.encode()),
-        (b"last-modified", page.modified_text),
-        (b"cache-control", CACHE_CONTROL),
-        (b"vary", b"Accept-Encoding"),
-    ]
-    if _not_modified(scope, page, etag):
-        await send({"type": "http.response.start", "status": 304, "headers": headers})
+    reader takes gzip; HEAD gets the headers alone. ``extra`` lines are added to its own.
+    Gives the status sent."""
+    asked = asked or Asked.of(scope)
+    compressed = asked.takes_gzip()
+    validators = page.packed_validators if compressed else page.validators
+    if asked.has_current(page, validators[0][1].decode()):
+        await send({"type": "http.response.start", "status": 304, "headers": [*validators, *extra]})
         await send({"type": "http.response.body", "body": b""})
-        return
-    body = cache.gzipped(page) if compressed else page.body
+        return 304
     if compressed:
-        headers.append((b"content-encoding", b"gzip"))
-    headers += [
-        (b"content-type", page.media_type.encode()),
-        (b"content-length", str(len(body)).encode()),
-    ]
+        body = cache.gzipped(page)
+        headers = [
+            *validators,
+            (b"content-encoding", b"gzip"),
+            (b"content-type", page.media_type.encode()),
+            (b"content-length", str(len(body)).encode()),
+            *extra,
+        ]
+    else:
+        body, headers = page.body, [*page.headers, *extra]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body if scope["method"] != "HEAD" else b""})
+    return status
 
 
 class StoredPageResponse(Response):
@@ -108,29 +151,55 @@ class StoredPageResponse(Response):
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send_page(scope, send, self.page, self.cache, self.status_code)
+        await send_page(scope, send, self.page, self.cache, status=self.status_code)
 
 
 class ReadyPages:
-    """ASGI middleware; ``state`` is the app's, where the lifespan puts cache and runtime."""
+    """ASGI middleware, outermost; ``state`` is the app's, where the lifespan puts cache
+    and runtime. ``headers`` are the security headers every page gets, ``latency`` the
+    metrics' timing (None with metrics off)."""
 
-    def __init__(self, app: ASGIApp, state: State) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        state: State,
+        *,
+        headers: Sequence[tuple[bytes, bytes]],
+        latency: RouteLatency | None,
+    ) -> None:
         self.app = app
         self.state = state
+        self.headers = tuple(headers)
+        self.latency = latency
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or carries_session(scope)  # a member's page has their own header: never stored
-        ):
+        started = perf_counter()
+        if scope["type"] != "http" or scope["method"] not in _READS:
             await self.app(scope, receive, send)
             return
         cache: RenderCache | None = getattr(self.state, "cache", None)
         runtime: Runtime | None = getattr(self.state, "runtime", None)
-        page = cache.ready(address_of(scope), runtime.now()) if cache and runtime else None
-        if page is None or cache is None:
+        if cache is None or runtime is None or runtime.settings.accounts.private_site:
             await self.app(scope, receive, send)
             return
-        scope["route"] = page.route  # as routing would have left it, for the metrics
-        await send_page(scope, send, page, cache)
+        asked = Asked.of(scope)
+        page = None if asked.session else cache.ready(address_of(scope, asked.host), runtime.now())
+        if page is None:
+            await self.app(scope, receive, send)
+            return
+        request_id = logs.incoming_or_new(asked.request_id)
+        token = logs.serving(request_id)  # for the access log's line, written as it starts
+        try:
+            status = await send_page(
+                scope,
+                send,
+                page,
+                cache,
+                asked=asked,
+                extra=(*self.headers, (_REQUEST_ID, request_id.encode())),
+            )
+        finally:
+            logs.served(token)
+        if self.latency is not None:
+            route = template_of(page.route) or UNMATCHED
+            self.latency.observe(scope["method"], route, status, perf_counter() - started)

@@ -55,6 +55,12 @@ def docs_policy(html: bytes) -> str:
     )
 
 
+def page_headers(*, images_from_publishers: bool = False) -> list[tuple[bytes, bytes]]:
+    """The lines every page but the docs gets, written once: by :class:`SecurityHeaders`
+    and, for a stored page, by the fast path (:mod:`tickerwire.web.ready`) itself."""
+    return _headers(page_policy(PUBLISHERS_IMAGES if images_from_publishers else OWN_IMAGES))
+
+
 def _headers(policy: str) -> list[tuple[bytes, bytes]]:
     return [
         (b"content-security-policy", policy.encode()),
@@ -69,9 +75,7 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, *, images_from_publishers: bool = False) -> None:
         self.app = app
-        self.headers = _headers(
-            page_policy(PUBLISHERS_IMAGES if images_from_publishers else OWN_IMAGES)
-        )
+        self.headers = page_headers(images_from_publishers=images_from_publishers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
