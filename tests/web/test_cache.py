@@ -198,3 +198,19 @@ def test_a_stored_page_is_compressed_once_and_the_same_each_time() -> None:
     first = cache.gzipped(page)
     assert gzip.decompress(first) == page.body and len(first) < len(page.body)
     assert cache.gzipped(page) is first
+
+
+def test_a_page_found_current_is_found_stale_again_after_a_change() -> None:
+    cache = RenderCache()
+    stored(cache, b"before")
+    assert ready_body(cache) == b"before"
+    assert ready_body(cache) == b"before"  # current, and known to be so
+    cache.changed([QUOTES])  # one of the page's sources
+    assert ready_body(cache) is None  # this reader renders it anew
+
+
+def test_a_page_found_current_is_looked_at_again_in_the_next_minute() -> None:
+    cache = RenderCache()
+    stored(cache, b"page")
+    assert ready_body(cache) == b"page"
+    assert ready_body(cache, NOW + timedelta(minutes=1)) is None  # its minute has passed

@@ -166,12 +166,16 @@ class RenderCache:
         self._pending: dict[Slot, Future[bytes]] = {}
         # Bounded: any query string is an address, and addresses are the reader's to make.
         self._addresses: OrderedDict[str, tuple[Slot, Sources]] = OrderedDict()
+        #: Addresses found current since the last change: the next request for one in the
+        #: same minute needs no look at the versions.
+        self._current: set[str] = set()
 
     def changed(self, sources: Iterable[str]) -> None:
         """The data of ``sources`` changed: what shows it is rendered anew when next asked."""
         with self._lock:
             for source in sources:
                 self._versions[source] = self._versions.get(source, 0) + 1
+            self._current.clear()
 
     def _slot(self, key: str, sources: Sources, now: datetime) -> Slot:
         versions = self._versions
@@ -202,8 +206,9 @@ class RenderCache:
                 page = self._ready[slot] = ReadyPage.made(slot, body, media_type, modified, route)
             self._addresses[address] = (slot, sources)
             self._addresses.move_to_end(address)
+            self._current.discard(address)
             while len(self._addresses) > ADDRESSES_PER_ENTRY * self.max_entries:
-                self._addresses.popitem(last=False)
+                self._current.discard(self._addresses.popitem(last=False)[0])
             return page
 
     def ready(self, address: str, now: datetime) -> ReadyPage | None:
@@ -218,8 +223,14 @@ class RenderCache:
             page = self._ready.get(slot)
             if page is None:
                 del self._addresses[address]
+                self._current.discard(address)
                 return None
-            if slot != self._slot(slot[0], sources, now):
+            if address in self._current and slot[2] == int(now.timestamp()) // 60:
+                pass  # no change since it was last found current, in the same minute
+            elif slot == self._slot(slot[0], sources, now):
+                self._current.add(address)
+            else:
+                self._current.discard(address)
                 moment = self._clock()
                 started = self._rendering.get(address)
                 fresh_enough = moment - self._rendered_at[slot][0] <= MAX_STALE_SECONDS
