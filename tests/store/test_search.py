@@ -405,6 +405,42 @@ def test_the_window_filters_first_so_an_old_filtered_match_is_found(
     assert ids(store, "indium", publisher="Metal Times") == [kept]
 
 
+def test_a_date_range_ending_long_ago_finds_its_matches_past_many_newer_articles(
+    store: SearchStore, window_of_three: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "PROBE_SPAN", 2)
+    month_ago = NOW - timedelta(days=30)
+    kept = [
+        add_article(store.engine, "Cobalt", "Cobalt supply.", published=month_ago) for _ in range(3)
+    ]
+    for day in range(20):
+        add_article(store.engine, "Cobalt", "Cobalt supply.", published=NOW - timedelta(days=day))
+    found = ids(store, "cobalt", since=month_ago, until=month_ago + timedelta(days=1))
+    assert sorted(found) == kept
+
+
+def test_a_date_range_finds_an_article_in_it_first_seen_after_newer_ones(
+    store: SearchStore, window_of_three: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "PROBE_SPAN", 2)
+    month_ago = NOW - timedelta(days=30)
+    add_article(store.engine, "Cobalt", "Cobalt supply.", published=month_ago)
+    for day in range(10):
+        add_article(store.engine, "Cobalt", "Cobalt supply.", published=NOW - timedelta(days=day))
+    backlog = add_article(store.engine, "Cobalt", "Cobalt supply.", published=month_ago)
+    found = ids(store, "cobalt", since=month_ago, until=month_ago + timedelta(days=1))
+    assert backlog in found
+
+
+def test_a_date_range_nothing_was_published_in_finds_nothing(store: SearchStore) -> None:
+    add_article(store.engine, "Cobalt", "Cobalt supply.", published=NOW)
+    since = NOW - timedelta(days=90)
+    found = store.search(
+        SearchQuery("cobalt", since=since, until=since + timedelta(days=1)), now=NOW
+    )
+    assert found == SearchResult([], 0)
+
+
 def test_the_limit_is_capped_and_negative_paging_is_clamped(store: SearchStore) -> None:
     for _ in range(MAX_LIMIT + 3):
         add_article(store.engine, "Nickel", "Nickel moved.")

@@ -32,13 +32,15 @@ published time alone, so its index can serve it: an article without one is in no
 Only the newest matches are ranked: the RANKED_WINDOW (2,000) matches with the highest
 ids, which grow with the time an article was first seen, with the filters applied first.
 FTS5 reads its index in rowid order and stops there; PostgreSQL looks among ranges of the
-newest ids (see ``_newest_matches``). Relevance and the recency boost order those; an
-older match outside them is not shown, however good, so a query matching more than 2,000
-articles answers from roughly the latest ones, in a time that does not grow with the
-number of matches (at 1,000,000 articles a common word matches a quarter of them). A
-query with fewer matches than the window ranks every one, old or new. The count is exact
-up to COUNT_LIMIT (1,000) and past it says only "more than that" (``SearchResult.capped``),
-because counting every match of a common word costs more than the search itself.
+newest ids, widened downwards from the newest id or, for a date range ending in the past,
+from the last article published in it (see ``_newest_matches``). Relevance and the
+recency boost order those; an older match outside them is not shown, however good, so a
+query matching more than 2,000 articles answers from roughly the latest ones, in a time
+that does not grow with the number of matches (at 1,000,000 articles a common word
+matches a quarter of them). A query with fewer matches than the window ranks every one,
+old or new. The count is exact up to COUNT_LIMIT (1,000) and past it says only "more than
+that" (``SearchResult.capped``), because counting every match of a common word costs more
+than the search itself.
 
 Snippets are plain text with highlight ranges: the engines mark matches with sentinels
 made afresh for each search (control characters around a random nonce, so no article text
@@ -385,7 +387,7 @@ def _postgresql_plan(connection: Connection, request: _Request) -> _Plan:
     matching = select(articles.c.id).where(
         _PG_DOCUMENT.op("@@")(tsquery), *_filters(request.query, articles.c.id)
     )
-    newest = _newest_matches(connection, matching)
+    newest = _newest_matches(connection, matching, request.query)
     return _Plan(
         recent=select(
             articles.c.id,
@@ -398,25 +400,30 @@ def _postgresql_plan(connection: Connection, request: _Request) -> _Plan:
     )
 
 
-def _newest_matches(connection: Connection, matching: Select[Any]) -> list[int]:
+def _newest_matches(connection: Connection, matching: Select[Any], query: SearchQuery) -> list[int]:
     """The ids of the RANKED_WINDOW newest matches, looked for among the newest ids first.
 
     A GIN index cannot hand out matches newest first, and an id index walked backwards
     checks every article's tsvector on the way (read from TOAST: slow for a word in one
-    article of fifty). So the index's matches are intersected with a range of the newest
-    ids (a BitmapAnd), starting at PROBE_SPAN ids and widened, from the share of matches
-    seen so far, until the window is full or the range holds every article; an id index
-    scan is turned off for these statements so the planner cannot fall back to that walk.
+    article of fifty). So the index's matches are intersected with a range of ids (a
+    BitmapAnd), from the top down to a floor PROBE_SPAN ids below it at first, widened,
+    from the share of matches seen so far, until the window is full or the range holds
+    every article; an id index scan is turned off for these statements so the planner
+    cannot fall back to that walk. The range always runs up to the newest id, so every
+    match above the floor is seen; only where the widening starts depends on the date
+    range (see ``_probe_top``), which is what keeps a range ending weeks ago from
+    spending its first probes on the weeks after it.
     """
     lowest, highest = connection.execute(
         select(func.min(articles.c.id), func.max(articles.c.id))
     ).one()
-    if highest is None:
+    top = None if highest is None else _probe_top(connection, query, highest)
+    if top is None:
         return []
     connection.exec_driver_sql("SET LOCAL enable_indexscan = off")
     span = PROBE_SPAN
     while True:
-        floor = highest - span
+        floor = top - span
         found = list(
             connection.execute(
                 matching.where(articles.c.id > floor)
@@ -429,6 +436,23 @@ def _newest_matches(connection: Connection, matching: Select[Any]) -> list[int]:
             return found
         share = max(len(found), 1) / span
         span = max(span * 4, int(RANKED_WINDOW / share * 1.25))
+
+
+def _probe_top(connection: Connection, query: SearchQuery, highest: int) -> int | None:
+    """Where the widening starts: the newest id, or with an ``until`` the id of the
+    article published last in the date range, since ids follow the time first seen and
+    an article is published about when it is first seen (one seen later, a feed's
+    backlog say, is still above the floor). None when nothing is published in the range,
+    so nothing can match. Read by ix_articles_published, before index scans are off."""
+    if query.until is None:
+        return highest
+    published = articles.c.published
+    in_range = [published < query.until]
+    if query.since is not None:
+        in_range.append(published >= query.since)
+    last = select(articles.c.id).where(*in_range).order_by(published.desc()).limit(1)
+    found: int | None = connection.execute(last).scalar()
+    return found
 
 
 _PLANS: dict[str, Callable[[Connection, _Request], _Plan]] = {
