@@ -405,6 +405,18 @@ def test_the_window_filters_first_so_an_old_filtered_match_is_found(
     assert ids(store, "indium", publisher="Metal Times") == [kept]
 
 
+def test_a_window_filled_over_several_widenings_holds_the_newest_matches_once_each(
+    store: SearchStore, window_of_three: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "PROBE_SPAN", 2)
+    found = []
+    for _ in range(4):
+        found.append(add_article(store.engine, "Lead", "Lead output."))
+        add_articles(store.engine, 3, "Briefing", "Nothing to see.")
+    hits = ids(store, "lead")
+    assert sorted(hits) == found[1:]
+
+
 def test_a_date_range_ending_long_ago_finds_its_matches_past_many_newer_articles(
     store: SearchStore, window_of_three: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

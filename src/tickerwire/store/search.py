@@ -409,10 +409,12 @@ def _newest_matches(connection: Connection, matching: Select[Any], query: Search
     BitmapAnd), from the top down to a floor PROBE_SPAN ids below it at first, widened,
     from the share of matches seen so far, until the window is full or the range holds
     every article; an id index scan is turned off for these statements so the planner
-    cannot fall back to that walk. The range always runs up to the newest id, so every
-    match above the floor is seen; only where the widening starts depends on the date
-    range (see ``_probe_top``), which is what keeps a range ending weeks ago from
-    spending its first probes on the weeks after it.
+    cannot fall back to that walk. A wider range is read only below the floor before it
+    (its matches, all older, follow the ones found), so no match is read twice: for a
+    phrase each one read is a tsvector fetched from TOAST to check the words' positions.
+    The first range runs up to the newest id, so every match above the floor is seen;
+    only where the widening starts depends on the date range (see ``_probe_top``), which
+    keeps a range ending weeks ago from spending its first probes on the weeks after it.
     """
     lowest, highest = connection.execute(
         select(func.min(articles.c.id), func.max(articles.c.id))
@@ -421,21 +423,21 @@ def _newest_matches(connection: Connection, matching: Select[Any], query: Search
     if top is None:
         return []
     connection.exec_driver_sql("SET LOCAL enable_indexscan = off")
-    span = PROBE_SPAN
+    found: list[int] = []
+    span, probe = PROBE_SPAN, matching
     while True:
         floor = top - span
-        found = list(
-            connection.execute(
-                matching.where(articles.c.id > floor)
-                .order_by(articles.c.id.desc())
-                .limit(RANKED_WINDOW)
-            ).scalars()
-        )
+        found += connection.execute(
+            probe.where(articles.c.id > floor)
+            .order_by(articles.c.id.desc())
+            .limit(RANKED_WINDOW - len(found))
+        ).scalars()
         if len(found) >= RANKED_WINDOW or floor < lowest:
             connection.exec_driver_sql("RESET enable_indexscan")
             return found
         share = max(len(found), 1) / span
         span = max(span * 4, int(RANKED_WINDOW / share * 1.25))
+        probe = matching.where(articles.c.id <= floor)
 
 
 def _probe_top(connection: Connection, query: SearchQuery, highest: int) -> int | None:
