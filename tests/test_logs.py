@@ -202,12 +202,20 @@ def test_an_unknown_format_is_refused_naming_the_choices() -> None:
 
 @pytest.fixture
 def root_logger() -> Iterator[logging.Logger]:
-    """The root logger, given back afterwards as it was (pytest's own handlers too)."""
+    """The root logger, given back afterwards as it was (pytest's own handlers too). The
+    access log's lines reach it, as under ``tickerwire serve``, even after another test ran
+    uvicorn with uvicorn's own logging set-up, which stops them at their own handler."""
     root = logging.getLogger()
     access = logging.getLogger(logs.ACCESS_LOGGER)
     handlers, formatters = list(root.handlers), [h.formatter for h in root.handlers]
     level, access_level = root.level, access.level
+    uvicorns = [logging.getLogger("uvicorn"), access]
+    kept = [(list(each.handlers), each.propagate) for each in uvicorns]
+    for each in uvicorns:
+        each.handlers[:], each.propagate = [], True
     yield root
+    for each, (own, propagates) in zip(uvicorns, kept, strict=True):
+        each.handlers[:], each.propagate = own, propagates
     root.handlers[:] = handlers
     for handler, formatter in zip(handlers, formatters, strict=True):
         handler.setFormatter(formatter)
