@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.types import ASGIApp
 
 from tickerwire import __version__, actions, logs
 from tickerwire.config import Settings
@@ -65,6 +66,21 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def _outside_the_framework(app: FastAPI, wrap: Callable[[ASGIApp], ASGIApp]) -> None:
+    """Put ``wrap``'s layers around the whole app, outside the three that FastAPI keeps
+    outermost (its server-error handler, exception telemetry and request-body limit), which
+    every ``add_middleware`` layer sits inside. Each of the three wraps ``send``: a stored
+    page's two messages and a live stream's every write would pass through three more
+    functions, 10,000 of them per quote event for 10,000 readers. What goes outside must
+    not raise: nothing outside it would answer 500 for it."""
+    build = app.build_middleware_stack
+
+    def build_with_outer_layers() -> ASGIApp:
+        return wrap(build())
+
+    app.build_middleware_stack = build_with_outer_layers  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
     """The app for ``settings``. With ``runtime`` given (tests), the caller owns it and no
     poller starts; otherwise the app opens one and polls while it serves."""
@@ -113,12 +129,15 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         app.add_middleware(metrics.RequestTimer, latency=latency)
         app.include_router(metrics.router(measured))
     app.add_middleware(logs.RequestIds, quiet_paths=(*health.PATHS, metrics.PATH))
-    app.add_middleware(stream.StreamHandoff)  # streams outlive the app's frames
-    app.add_middleware(  # outermost: a stored page skips every other layer
-        ReadyPages,
-        state=app.state,
-        headers=page_headers(images_from_publishers=not settings.media.enabled),
-        latency=latency,
+    headers = page_headers(images_from_publishers=not settings.media.enabled)
+    _outside_the_framework(
+        app,
+        lambda framework: ReadyPages(  # a stored page skips every other layer
+            stream.StreamHandoff(framework),  # streams outlive the app's frames
+            app.state,
+            headers=headers,
+            latency=latency,
+        ),
     )
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -8,11 +8,12 @@ sent, and :mod:`tickerwire.web.stream_messages` for how each event is worded.
 
 A stream outlives the routing that opened it. Its response starts as any other, through
 every middleware (security headers, request id, timing), and then, with
-:class:`StreamHandoff` outermost, routing and the middlewares return and the stream goes on
+:class:`StreamHandoff` outside every middleware (FastAPI's own three too), routing and the
+middlewares return and the stream goes on
 from there: what an open stream holds is that layer's frame and the hub's record of it, not
 a chain of some thirty frames, closures and exit stacks for as long as the reader stays
 (about half of its memory), and the hub's writes go to the server without passing through
-each middleware (none of them looks at a stream's body).
+any middleware (none of them looks at a stream's body).
 """
 
 from __future__ import annotations
@@ -82,10 +83,11 @@ class EventStreamResponse(Response):
 
 
 class StreamHandoff:
-    """Pure ASGI middleware, outermost: carries on the streams the app started once the
-    app has returned (see the module's docstring). The app gets a copy of the scope, so
-    what routing leaves in it (the request's exit stacks, its route, its path
-    parameters) goes with the app's frames."""
+    """Pure ASGI middleware, outside every layer but the fast path (FastAPI's own three
+    included, so a write to a reader goes straight to the server): carries on the streams
+    the app started once the app has returned (see the module's docstring). The app gets
+    a copy of the scope, so what routing leaves in it (the request's exit stacks, its
+    route, its path parameters) goes with the app's frames."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
