@@ -221,3 +221,29 @@ def test_a_figures_widths_and_a_videos_running_time_come_back_from_the_store(
     assert (stored.lead_image, stored.figures, stored.video) == (wide, [wide], clip)
     (listing,) = news.latest_articles()
     assert listing.lead_image == wide
+
+
+def test_the_recent_window_of_the_story_dedupe_is_read_from_its_index_alone(
+    engine: sa.Engine, news: NewsStore
+) -> None:
+    """Each new article reads up to 2,000 recent ones: from the index, not from the rows
+    that hold their whole text. The statement the store runs is planned again here (SQLite
+    says which it plans; PostgreSQL decides by its statistics, so only SQLite is checked)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite, whose planner is deterministic")
+    news.save_article(record("fed"), ArticleTags(), now=NOW)
+    ran: list[tuple[str, object]] = []
+
+    def keep(_conn: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
+        ran.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        candidates_for(news, title_key="story fed", fingerprint=7)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    ((statement, parameters),) = ran
+    with engine.connect() as connection:
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    steps = [row[-1] for row in plan]
+    assert any("COVERING INDEX ix_articles_first_seen_at" in step for step in steps), steps

@@ -84,10 +84,10 @@ class ArticleQueries:
         thousands (most of a feed refresh's time, before)."""
         recent = (
             select(
+                articles.c.id,
                 articles.c.story_id,
                 articles.c.title_key,
                 articles.c.fingerprint,
-                articles.c.canonical_url,
                 articles.c.canonical_url_hash,
                 articles.c.published,
                 articles.c.first_seen_at,
@@ -103,14 +103,17 @@ class ArticleQueries:
         if fingerprint is not None:
             near = bits_apart(recent.c.fingerprint, to_signed(fingerprint))
             alike.append(and_(recent.c.fingerprint.is_not(None), near <= NEAR_DUPLICATE_BITS))
+        # The window is read from ix_articles_first_seen_at alone, which holds every column
+        # it names; the canonical URL, long and in the table, only for the few that match.
         query = (
             select(
                 recent.c.story_id,
                 recent.c.title_key,
                 recent.c.fingerprint,
-                recent.c.canonical_url,
+                articles.c.canonical_url,
                 recent.c.published,
             )
+            .join(articles, articles.c.id == recent.c.id)
             .where(or_(*alike))
             .order_by(recent.c.first_seen_at.desc())
         )

@@ -157,7 +157,16 @@ articles = Table(
     # paywall) or refused with 401/403/429; None when there is nothing left to try.
     Column("retry_at", UTCDateTime),
     Column("retries", Integer, nullable=False, default=0),
-    Index("ix_articles_first_seen_at", "first_seen_at"),
+    Index(  # covering what the story dedupe reads of each recent article (0017)
+        "ix_articles_first_seen_at",
+        "first_seen_at",
+        "published",
+        "title_key",
+        "fingerprint",
+        "canonical_url_hash",
+        "story_id",
+        "id",
+    ),
     Index("ix_articles_published", "published"),
     Index("ix_articles_retry_at", "retry_at"),
     Index("ix_articles_site_name_published", "site_name", "published"),
