@@ -41,7 +41,7 @@ class RedisBus:
                 with contextlib.suppress(ValueError, KeyError, TypeError):
                     self._local.deliver([Event.from_json(message["data"])])
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()
 
     async def stop(self) -> None:
         if self._listener is not None:
