@@ -97,6 +97,8 @@ class ReadyPage:
     slot: Slot
     body: bytes
     etag: str
+    packed_etag: str
+    """The tag of its gzip form."""
     media_type: str
     modified: datetime
     """When it was rendered, for ``If-Modified-Since``."""
@@ -125,16 +127,18 @@ class ReadyPage:
             )
 
         plain = validators(etag)
+        packed_etag = f'{etag[:-1]}-gzip"'
         size = str(len(body)).encode()
         return cls(
             slot,
             body,
             etag,
+            packed_etag,
             media_type,
             modified,
             route,
             plain,
-            validators(f'{etag[:-1]}-gzip"'),
+            validators(packed_etag),
             (*plain, (b"content-type", media_type.encode()), (b"content-length", size)),
         )
 
@@ -225,11 +229,11 @@ class RenderCache:
                 del self._addresses[address]
                 self._current.discard(address)
                 return None
-            if address in self._current and slot[2] == int(now.timestamp()) // 60:
-                pass  # no change since it was last found current, in the same minute
-            elif slot == self._slot(slot[0], sources, now):
+            # Found current since the last change and in the same minute: still current.
+            known = address in self._current and slot[2] == int(now.timestamp()) // 60
+            if not known and slot == self._slot(slot[0], sources, now):
                 self._current.add(address)
-            else:
+            elif not known:
                 self._current.discard(address)
                 moment = self._clock()
                 started = self._rendering.get(address)

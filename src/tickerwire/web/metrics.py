@@ -158,7 +158,7 @@ class RouteLatency:
         self.latency = latency
         #: The histogram's children by label values: ``labels()`` takes a lock and
         #: checks its arguments on every call, a dictionary lookup does not.
-        self._series: dict[tuple[str, object, int], Histogram] = {}
+        self._series: dict[tuple[str, str, int], Histogram] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method, route, status)

@@ -121,7 +121,7 @@ async def send_page(
     asked = asked or Asked.of(scope)
     compressed = asked.takes_gzip()
     validators = page.packed_validators if compressed else page.validators
-    if asked.has_current(page, validators[0][1].decode()):
+    if asked.has_current(page, page.packed_etag if compressed else page.etag):
         await send({"type": "http.response.start", "status": 304, "headers": [*validators, *extra]})
         await send({"type": "http.response.body", "body": b""})
         return 304
