@@ -32,5 +32,13 @@ def test_long_series_are_thinned_keeping_the_last_value() -> None:
     line = sparkline(values, None, width=80)
     assert line is not None
     drawn = points(line)
-    assert len(drawn) <= 161
+    assert len(drawn) == 81  # a point per pixel, and the last one
     assert drawn[-1][1] == min(y for _, y in drawn)  # the last (highest) value is kept
+
+
+def test_coordinates_are_written_to_a_tenth_of_a_pixel_at_most() -> None:
+    line = sparkline([1.0, 1.123456, 2.0, 1.5], None, width=80)
+    assert line is not None
+    for point in line.points.split():
+        for coordinate in point.split(","):
+            assert len(coordinate.partition(".")[2]) <= 1, point
