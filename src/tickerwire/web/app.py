@@ -33,7 +33,7 @@ from tickerwire.web import (
 from tickerwire.web.cache import RenderCache, sources_of
 from tickerwire.web.pages import account, admin, alerts, export, follows, tokens, watchlists
 from tickerwire.web.private_site import PrivateSite
-from tickerwire.web.ready import ReadyPages
+from tickerwire.web.ready import ReadyPages, Serving
 from tickerwire.web.security import SecurityHeaders, page_headers
 from tickerwire.web.stream_hub import StreamHub
 
@@ -85,6 +85,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     """The app for ``settings``. With ``runtime`` given (tests), the caller owns it and no
     poller starts; otherwise the app opens one and polls while it serves."""
 
+    serving = Serving()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
@@ -92,6 +94,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         cache = RenderCache()
         app.state.runtime = active
         app.state.cache = cache
+        serving.cache, serving.runtime = cache, active
         app.state.stream_hub = hub = StreamHub(active)
         await hub.start()
         stop = asyncio.Event()
@@ -104,6 +107,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         try:
             yield
         finally:
+            serving.cache = serving.runtime = None
             await hub.stop()
             stop.set()
             for error in await cancel_within(tasks, BACKGROUND_STOP_SECONDS, "shutdown"):
@@ -134,7 +138,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         app,
         lambda framework: ReadyPages(  # a stored page skips every other layer
             stream.StreamHandoff(framework),  # streams outlive the app's frames
-            app.state,
+            serving,
             headers=headers,
             latency=latency,
         ),

@@ -102,8 +102,9 @@ class ReadyPage:
     media_type: str
     modified: datetime
     """When it was rendered, for ``If-Modified-Since``."""
-    route: object
-    """The route that rendered it, for the metrics to file the request under."""
+    route: str
+    """The template of the route that rendered it (``/quote/{symbol}``), which the
+    metrics file each request for it under."""
     validators: Headers
     """What a 304 for it carries: its tag, date, caching rule and ``Vary``."""
     packed_validators: Headers
@@ -113,7 +114,7 @@ class ReadyPage:
 
     @classmethod
     def made(
-        cls, slot: Slot, body: bytes, media_type: str, modified: datetime, route: object
+        cls, slot: Slot, body: bytes, media_type: str, modified: datetime, route: str
     ) -> ReadyPage:
         etag = etag_of(body)
         date = format_datetime(modified.astimezone(UTC), usegmt=True).encode()
@@ -193,7 +194,7 @@ class RenderCache:
         sources: Sources,
         now: datetime,
         media_type: str,
-        route: object,
+        route: str,
     ) -> ReadyPage | None:
         """Let :meth:`ready` answer ``address`` (the URL as the request had it) with the
         page stored under ``key`` and ``sources``, and give that page as it is sent; None

@@ -28,6 +28,7 @@ from tickerwire.web import assembly
 from tickerwire.web.atom import news_feed
 from tickerwire.web.cache import ANY_DATA, NEWS, RenderCache, Sources
 from tickerwire.web.live_parts import part_bytes, sources_of_part
+from tickerwire.web.metrics import route_template
 from tickerwire.web.next_path import address_in_site
 from tickerwire.web.readers import PRIVATE, READER_PART, Reader, reader_corner, reader_of
 from tickerwire.web.ready import StoredPageResponse, address_of
@@ -251,7 +252,7 @@ def _serve(
                     key, context.now, lambda: _assemble(cache, runtime, pieces, None), sources
                 )
             address = address_of(request.scope)
-            route = request.scope.get("route")
+            route = route_template(request.scope)
             if stored := cache.remember(address, key, sources, context.now, media_type, route):
                 return StoredPageResponse(stored, cache)
     except PageNotFound as error:
