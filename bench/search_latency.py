@@ -8,7 +8,7 @@ ranks are the ones with the highest ids. Bodies and titles are drawn from pools 
 sentences made once from the vocabulary, so a million articles take seconds, not minutes.
 They are loaded into a fresh SQLite file in a temporary folder (executemany, the FTS5
 triggers indexing each row) and, when the server answers, into a fresh PostgreSQL schema
-(COPY, the GIN index built once afterwards; the schema is dropped at the end), both
+(COPY, the search indexes built once afterwards; the schema is dropped at the end), both
 through the real migrations. Then it runs a fixed set of ~50 queries (single words, two
 words, phrases, and each with a publisher, an instrument or a date-range filter), each
 several times, through SearchStore.search, and prints p50/p95/p99/max per backend with the
@@ -22,6 +22,11 @@ The ratio ours / LIKE is the figure to compare between runs and machines.
 
     .venv/bin/python bench/search_latency.py [--articles 100000] [--repeats 5]
         [--no-postgres] [--no-sqlite] [--json results.json] [--keep-postgres SCHEMA]
+        [--postgres-url URL] [--no-rum]
+
+On PostgreSQL the store reads the newest matches from migration 0018's RUM index where
+the server has the RUM extension; ``--no-rum`` searches the same tables as a server
+without it does (the GIN index and probes of id ranges), to compare the two.
 
 ``--keep-postgres SCHEMA`` loads into that schema and keeps it; a later run with the same
 schema, seed and count finds the articles there and only migrates and queries, so a
@@ -46,6 +51,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import sqlalchemy as sa
@@ -54,7 +60,7 @@ from rich.table import Table
 
 from common import load_average, write_json
 from localsite import fresh_database, postgres_problem
-from tickerwire.store import db
+from tickerwire.store import db, search
 from tickerwire.store.limits import key_hash
 from tickerwire.store.schema import article_instruments, articles
 from tickerwire.store.search import SearchQuery, SearchStore, parse_terms
@@ -64,7 +70,10 @@ POSTGRES_URL = os.environ.get(
     "TICKERWIRE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BATCH = 10_000
-GIN_INDEX = "USING gin (search_document)"  # as migration 0004 makes it
+SEARCH_INDEXES = (
+    "SELECT indexname, indexdef FROM pg_indexes"
+    " WHERE schemaname = current_schema() AND indexname LIKE 'search%'"
+)
 
 
 def split_words(text: str) -> list[str]:
@@ -377,15 +386,19 @@ def load_sqlite(engine: sa.Engine, corpus: Corpus) -> None:
 
 
 def load_postgresql(engine: sa.Engine, corpus: Corpus) -> None:
-    """COPY, the fastest way in; the generated tsvector fills as rows land, and the GIN
-    index (migration 0004's, dropped first) is built once over all of them, which is
-    several times faster than growing it row by row. VACUUM afterwards, as autovacuum
-    would, so queries do not pay for first-read hint bits."""
+    """COPY, the fastest way in; the generated tsvector fills as rows land, and the search
+    indexes (migration 0004's GIN index and, where RUM is installed, 0018's RUM index,
+    dropped first) are built once over all of them, which is several times faster than
+    growing them row by row. VACUUM afterwards, as autovacuum would, so queries do not
+    pay for first-read hint bits."""
     raw = engine.raw_connection()
     try:
         connection: Any = raw.driver_connection
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX search_articles_document")
+            cursor.execute(SEARCH_INDEXES)
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
             with cursor.copy("COPY stories (id, title, first_seen_at, updated_at) FROM STDIN") as c:
                 for row in corpus.rows:
                     c.write_row((row[0], row[5], NOW, NOW))
@@ -398,7 +411,8 @@ def load_postgresql(engine: sa.Engine, corpus: Corpus) -> None:
                 for article_id, symbol in corpus.symbols:
                     c.write_row((article_id, symbol, 1))
             cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute(f"CREATE INDEX search_articles_document ON articles {GIN_INDEX}")
+            for _, definition in indexes:
+                cursor.execute(definition)
         connection.commit()
     finally:
         raw.close()
@@ -491,6 +505,18 @@ def report(console: Console, backend: str, timings: Timings, load: str) -> dict[
     return {"ours_ms": ours, "like_ms": like, "ratio": ratios}
 
 
+@contextmanager
+def without_rum(hidden: bool) -> Iterator[None]:
+    """With ``hidden``, search as a PostgreSQL without the RUM extension does (the GIN
+    index and the probes of id ranges), on the same tables: the store's lookup of the
+    RUM index answers that there is none."""
+    if not hidden:
+        yield
+        return
+    with patch.object(search, "_rum_schema", lambda _connection: None):
+        yield
+
+
 def loaded(engine: sa.Engine, corpus: Corpus) -> bool:
     """Whether a kept schema already holds this corpus: the same number of articles and
     the same last title (the seed's). A kept schema holding other articles must be dropped
@@ -514,7 +540,7 @@ def run(
             (load_postgresql if backend == "PostgreSQL" else load_sqlite)(engine, corpus)
     load_seconds = time.perf_counter() - started
     before = load_average()
-    with console.status(f"querying {backend}"):
+    with console.status(f"querying {backend}"), without_rum(args.no_rum):
         timings = measure(engine, args.repeats, args.like_repeats)
     load = f"loaded in {load_seconds:.0f} s; load average {before} before, {load_average()} after"
     return {"load_seconds": load_seconds, "load_average": load} | report(
@@ -531,6 +557,9 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--no-rum", action="store_true", help="PostgreSQL: search without the RUM index"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--keep-postgres", metavar="SCHEMA", help="load into SCHEMA and keep it, or reuse it"

@@ -136,11 +136,36 @@ def add_articles(engine: sa.Engine, count: int, title: str, text: str) -> None:
 
 
 @pytest.fixture
-def store(engine: sa.Engine) -> SearchStore:
-    """A store over a few unrelated articles, so every test word is rare, as in real use."""
+def store(engine: sa.Engine, request: pytest.FixtureRequest) -> SearchStore:
+    """A store over a few unrelated articles, so every test word is rare, as in real use;
+    with the parameter ``WITHOUT_RUM`` (see ``both_ways``), one without the RUM index."""
     for number, text in enumerate(FILLER):
         add_article(engine, f"Briefing {number}", text, published=NOW - timedelta(days=number))
+    if getattr(request, "param", None) == WITHOUT_RUM:
+        if engine.dialect.name != "postgresql":
+            pytest.skip("only PostgreSQL has a RUM index; SQLite searches one way")
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP INDEX IF EXISTS {search.RUM_INDEX}"))
     return SearchStore(engine)
+
+
+# On PostgreSQL, a test marked both_ways runs on the RUM index where migration 0018 made
+# it (the server has the extension) and again without it, as where the extension is
+# missing: the GIN index and the probes of id ranges must give the same answers.
+WITHOUT_RUM = "without RUM"
+both_ways = pytest.mark.parametrize("store", ["as migrated", WITHOUT_RUM], indirect=True)
+
+
+def test_postgresql_reads_the_window_from_the_rum_index_where_rum_is_there(
+    engine: sa.Engine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("RUM is a PostgreSQL extension")
+    available = sa.text("SELECT count(*) FROM pg_available_extensions WHERE name = 'rum'")
+    with engine.connect() as connection:
+        if not connection.execute(available).scalar():
+            pytest.skip("this PostgreSQL server has no RUM extension to install")
+        assert search._rum_schema(connection) is not None
 
 
 def ids(store: SearchStore, text: str, **filters: object) -> list[int]:
@@ -169,12 +194,14 @@ def test_every_word_of_the_query_must_match(store: SearchStore) -> None:
     assert ids(store, "copper zinc") == [both]
 
 
+@both_ways
 def test_a_quoted_phrase_matches_those_words_together_and_in_order(store: SearchStore) -> None:
     phrase = add_article(store.engine, "Outlook", "Analysts see rate cuts next year.")
     add_article(store.engine, "Outlook", "Cuts to the rate forecast came late.")
     assert ids(store, '"rate cuts"') == [phrase]
 
 
+@both_ways
 def test_a_trailing_star_matches_words_that_start_with_it(store: SearchStore) -> None:
     found = add_article(store.engine, "Prices", "Inflationary pressure eased in October.")
     assert ids(store, "inflat*") == [found]
@@ -280,24 +307,28 @@ def test_a_far_better_old_match_outranks_a_fresh_passing_mention(store: SearchSt
     assert ids(store, "lithium") == [old, fresh]
 
 
+@both_ways
 def test_the_publisher_filter_keeps_only_that_site(store: SearchStore) -> None:
     kept = add_article(store.engine, "Gold", "Gold rose.", site="Metal Times")
     add_article(store.engine, "Gold", "Gold rose.", site="Other Paper")
     assert ids(store, "gold", publisher="Metal Times") == [kept]
 
 
+@both_ways
 def test_the_instrument_filter_keeps_articles_tagged_with_the_symbol(store: SearchStore) -> None:
     kept = add_article(store.engine, "Results", "Revenue grew.", symbols=["AAPL", "MSFT"])
     add_article(store.engine, "Results", "Revenue grew.", symbols=["NVDA"])
     assert ids(store, "revenue", symbol="AAPL") == [kept]
 
 
+@both_ways
 def test_the_entity_filter_keeps_articles_naming_the_entity(store: SearchStore) -> None:
     kept = add_article(store.engine, "Deal", "A merger was agreed.", entities=["acme-corp"])
     add_article(store.engine, "Deal", "A merger was agreed.", entities=["globex"])
     assert ids(store, "merger", entity="acme-corp") == [kept]
 
 
+@both_ways
 def test_the_date_range_includes_since_and_excludes_until(store: SearchStore) -> None:
     day = NOW - timedelta(days=3)
     before = add_article(
@@ -310,6 +341,7 @@ def test_the_date_range_includes_since_and_excludes_until(store: SearchStore) ->
     assert {before, at_until}.isdisjoint(found)
 
 
+@both_ways
 def test_filters_combine(store: SearchStore) -> None:
     kept = add_article(store.engine, "Bid", "A takeover bid.", site="A", symbols=["X"])
     add_article(store.engine, "Bid", "A takeover bid.", site="A", symbols=["Y"])
@@ -331,6 +363,7 @@ def test_a_filter_value_with_a_nul_byte_matches_nothing(store: SearchStore) -> N
     assert ids(store, "gold", publisher="Metal\x00Times") == []
 
 
+@both_ways
 def test_pages_follow_one_another_and_total_counts_every_match(store: SearchStore) -> None:
     for day in range(7):
         add_article(store.engine, "Silver", "Silver moved.", published=NOW - timedelta(days=day))
@@ -351,12 +384,14 @@ def window_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "COUNT_LIMIT", 2)
 
 
+@both_ways
 def test_matches_are_counted_exactly_up_to_the_count_limit(store: SearchStore) -> None:
     add_articles(store.engine, COUNT_LIMIT, "Zinc", "Zinc moved.")
     result = store.search(SearchQuery("zinc"), now=NOW)
     assert (result.total, result.capped) == (COUNT_LIMIT, False)
 
 
+@both_ways
 def test_past_the_count_limit_the_total_is_the_limit_marked_as_capped(
     store: SearchStore,
 ) -> None:
@@ -365,6 +400,7 @@ def test_past_the_count_limit_the_total_is_the_limit_marked_as_capped(
     assert (result.total, result.capped, len(result.hits)) == (COUNT_LIMIT, True, 5)
 
 
+@both_ways
 def test_only_the_newest_matches_are_ranked_when_more_match_than_the_window(
     store: SearchStore, window_of_three: None
 ) -> None:
@@ -376,6 +412,7 @@ def test_only_the_newest_matches_are_ranked_when_more_match_than_the_window(
     assert (found.total, found.capped) == (2, True)
 
 
+@both_ways
 def test_within_the_window_a_better_older_match_still_ranks_first(
     store: SearchStore, window_of_three: None
 ) -> None:
@@ -385,6 +422,7 @@ def test_within_the_window_a_better_older_match_still_ranks_first(
     assert sorted(ids(store, "tungsten")[1:]) == newer
 
 
+@both_ways
 def test_an_old_match_is_found_when_fewer_articles_match_than_the_window(
     store: SearchStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -396,6 +434,7 @@ def test_an_old_match_is_found_when_fewer_articles_match_than_the_window(
     assert ids(store, "gallium") == [old]
 
 
+@both_ways
 def test_the_window_filters_first_so_an_old_filtered_match_is_found(
     store: SearchStore, window_of_three: None
 ) -> None:
@@ -405,6 +444,7 @@ def test_the_window_filters_first_so_an_old_filtered_match_is_found(
     assert ids(store, "indium", publisher="Metal Times") == [kept]
 
 
+@both_ways
 def test_a_window_filled_over_several_widenings_holds_the_newest_matches_once_each(
     store: SearchStore, window_of_three: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -417,6 +457,7 @@ def test_a_window_filled_over_several_widenings_holds_the_newest_matches_once_ea
     assert sorted(hits) == found[1:]
 
 
+@both_ways
 def test_a_date_range_ending_long_ago_finds_its_matches_past_many_newer_articles(
     store: SearchStore, window_of_three: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -431,6 +472,7 @@ def test_a_date_range_ending_long_ago_finds_its_matches_past_many_newer_articles
     assert sorted(found) == kept
 
 
+@both_ways
 def test_a_date_range_finds_an_article_in_it_first_seen_after_newer_ones(
     store: SearchStore, window_of_three: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -444,6 +486,7 @@ def test_a_date_range_finds_an_article_in_it_first_seen_after_newer_ones(
     assert backlog in found
 
 
+@both_ways
 def test_a_date_range_nothing_was_published_in_finds_nothing(store: SearchStore) -> None:
     add_article(store.engine, "Cobalt", "Cobalt supply.", published=NOW)
     since = NOW - timedelta(days=90)
@@ -499,6 +542,7 @@ def test_an_article_saved_again_through_the_news_store_is_reindexed(store: Searc
     assert (ids(store, "uranium"), ids(store, "cobalt")) == ([article], [])
 
 
+@both_ways
 def test_a_deleted_article_is_no_longer_found(store: SearchStore) -> None:
     article = add_article(store.engine, "Tin", "Tin output fell.")
     with store.engine.begin() as connection:

@@ -1,7 +1,8 @@
 """Full-text search over articles: SQLite FTS5 and PostgreSQL tsvector behind one call.
 
 The search objects themselves (an FTS5 table kept by triggers; a generated, GIN-indexed
-tsvector column) are made by migration 0004; this module only queries them. Both index
+tsvector column) are made by migration 0004, and on PostgreSQL with the RUM extension a
+RUM index over the tsvector by migration 0018; this module only queries them. Both index
 the first ``SEARCH_INDEXED_CHARS`` of an article's text and no more: the store cuts the
 text to that length (so the SQLite triggers never see more), and the PostgreSQL column
 takes ``left(text, 100000)``, since a tsvector cannot exceed 1 MB.
@@ -31,9 +32,10 @@ published time alone, so its index can serve it: an article without one is in no
 
 Only the newest matches are ranked: the RANKED_WINDOW (2,000) matches with the highest
 ids, which grow with the time an article was first seen, with the filters applied first.
-FTS5 reads its index in rowid order and stops there; PostgreSQL looks among ranges of the
+FTS5 reads its index in rowid order and stops there, and so does PostgreSQL's RUM index
+where there is one (``_newest_by_rum``); without it PostgreSQL looks among ranges of the
 newest ids, widened downwards from the newest id or, for a date range ending in the past,
-from the last article published in it (see ``_newest_matches``). Relevance and the
+from the last article published in it (see ``_newest_by_probe``). Relevance and the
 recency boost order those; an older match outside them is not shown, however good, so a
 query matching more than 2,000 articles answers from roughly the latest ones, in a time
 that does not grow with the number of matches (at 1,000,000 articles a common word
@@ -73,6 +75,7 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    text,
 )
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CTE, FromClause
@@ -98,6 +101,15 @@ _FTS_TEXT_COLUMN = 3
 _PG_CONFIG: ColumnElement[Any] = literal_column("'search_english'::regconfig")
 _PG_DOCUMENT: ColumnElement[Any] = literal_column("articles.search_document")
 _PG_HEADLINE = "MaxWords=30, MinWords=15, MaxFragments=1"
+RUM_INDEX = "search_articles_recent"  # made by migration 0018 where RUM is installed
+_LARGEST_ID = 2**31 - 1  # articles.id is a 4-byte integer
+_RUM_LOOKUP = text(
+    "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+    " WHERE e.extname = 'rum' AND to_regclass(:index) IS NOT NULL"
+).bindparams(index=RUM_INDEX)
+_NO_SORT_NOR_JIT = text(
+    "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)"
+)
 
 
 def is_search_object(name: str | None, type_: str, parent_names: Mapping[Any, Any]) -> bool:
@@ -387,20 +399,58 @@ def _postgresql_plan(connection: Connection, request: _Request) -> _Plan:
     matching = select(articles.c.id).where(
         _PG_DOCUMENT.op("@@")(tsquery), *_filters(request.query, articles.c.id)
     )
-    newest = _newest_matches(connection, matching, request.query)
+    ranked = (func.ts_rank_cd(_PG_DOCUMENT, tsquery, 1).label("relevance"), _when().label("when"))
     return _Plan(
-        recent=select(
-            articles.c.id,
-            func.ts_rank_cd(_PG_DOCUMENT, tsquery, 1).label("relevance"),
-            _when().label("when"),
-        ).where(articles.c.id.in_(newest)),
+        recent=_recent_matches(connection, matching, request.query).add_columns(*ranked),
         age=lambda when: func.greatest(0.0, extract("epoch", now - when) / 86400.0),
         snippet=func.ts_headline(_PG_CONFIG, body, tsquery, options),
         source=lambda page: page.join(articles, articles.c.id == page.c.id),
     )
 
 
-def _newest_matches(connection: Connection, matching: Select[Any], query: SearchQuery) -> list[int]:
+def _recent_matches(
+    connection: Connection, matching: Select[Any], query: SearchQuery
+) -> Select[Any]:
+    """The RANKED_WINDOW newest matches (their ids; the caller adds the columns it ranks
+    by): read newest first from the RUM index where migration 0018 could make it, else
+    found by probing ranges of the newest ids and read again by id."""
+    rum = _rum_schema(connection)
+    if rum is not None:
+        return _newest_by_rum(connection, matching, rum)
+    newest = _newest_by_probe(connection, matching, query)
+    return select(articles.c.id).where(articles.c.id.in_(newest))
+
+
+def _rum_schema(connection: Connection) -> str | None:
+    """The schema holding the RUM extension's operators when this schema has the RUM index
+    (``RUM_INDEX``), else None: the extension is optional, so a deployment without it
+    searches through the GIN index alone. One catalog lookup, far below a search's cost,
+    so an index made or dropped later is seen by the next search."""
+    found: str | None = connection.execute(_RUM_LOOKUP).scalar()
+    return found
+
+
+def _newest_by_rum(connection: Connection, matching: Select[Any], schema: str) -> Select[Any]:
+    """The matches newest first, as SQLite's FTS5 reads them: the RUM index keeps each
+    word's articles ordered by id (attached to the tsvector), so ordering by ``id <=|
+    top`` (the distance below the largest id there can be) reads them from the index in
+    that order and the LIMIT stops the scan; the filters are checked on each match's row
+    as it comes, and only the rows kept are ranked. Sorting is turned off for the rest of
+    the search's transaction: with a selective filter the planner would otherwise collect
+    every match (by a BitmapAnd, or the date index and each row's tsvector) and sort them,
+    several times slower; only the RUM index gives this order without a sort. The page's
+    own ordering needs a sort whatever the plan, so it is costed alike in every plan; the
+    penalty a disabled sort adds to the cost would also start JIT compilation (a fifth of
+    a second, for a statement of milliseconds), so JIT is turned off with it."""
+    operator = f"OPERATOR({connection.dialect.identifier_preparer.quote_schema(schema)}.<=|)"
+    newest_first = articles.c.id.op(operator)(literal_column(str(_LARGEST_ID)))
+    connection.execute(_NO_SORT_NOR_JIT)
+    return matching.order_by(newest_first).limit(RANKED_WINDOW)
+
+
+def _newest_by_probe(
+    connection: Connection, matching: Select[Any], query: SearchQuery
+) -> list[int]:
     """The ids of the RANKED_WINDOW newest matches, looked for among the newest ids first.
 
     A GIN index cannot hand out matches newest first, and an id index walked backwards
